@@ -1,0 +1,171 @@
+"""Fixtures: each image is built once per run, served once, and cleaned up after."""
+
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+import testinfra
+
+from tools.series import BY_NAME, STEPS, Step
+from tools import docker_cli
+
+IMAGE_REPOSITORY = "dockerizing-python-test"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--step", action="append", default=[], metavar="FOLDER",
+        help="test only this step (its folder name, or 'final' for the root); repeatable",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "applies_to(predicate): run only for steps where predicate(step) is true"
+    )
+    unknown = sorted(set(config.getoption("step")) - set(BY_NAME))
+    if unknown:
+        raise pytest.UsageError(f"unknown --step {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
+
+
+def pytest_generate_tests(metafunc):
+    if "step" not in metafunc.fixturenames:
+        return
+    wanted = metafunc.config.getoption("step")
+    steps = [step for step in STEPS if not wanted or step.name in wanted]
+    for marker in metafunc.definition.iter_markers("applies_to"):
+        steps = [step for step in steps if marker.args[0](step)]
+    metafunc.parametrize("step", steps, ids=lambda step: step.name)
+
+
+def announce(config, message: str) -> None:
+    """Print past pytest's capture: a first run builds for minutes, show progress."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    with capture.global_and_fixture_disabled():
+        reporter.write_line(message)
+
+
+class Images:
+    """Builds each (folder, Dockerfile, target) once per test run."""
+
+    def __init__(self, config):
+        self.config = config
+        self.built: dict[tuple, docker_cli.Build] = {}
+        self.failed: dict[tuple, str] = {}
+        self.checked_docker = False
+
+    def get(self, step: Step, dockerfile: str = "Dockerfile", target: str | None = None):
+        if not self.checked_docker:
+            if reason := docker_cli.unreachable_reason():
+                pytest.exit(f"Docker is needed to build and run the images: {reason}", returncode=2)
+            self.checked_docker = True
+        key = (step.folder, dockerfile, target)
+        if key in self.failed:
+            pytest.fail(self.failed[key], pytrace=False)
+        if key not in self.built:
+            variant = Path(dockerfile).stem.lower().replace("dockerfile", "") or "latest"
+            tag = f"{IMAGE_REPOSITORY}/{step.name}:{variant}{'-' + target if target else ''}"
+            announce(self.config, f"\nbuilding {tag} from {step.name}/{dockerfile} ...")
+            try:
+                self.built[key] = docker_cli.build(step.path, tag, dockerfile, target)
+            except docker_cli.BuildFailed as error:
+                self.failed[key] = str(error)
+                pytest.fail(self.failed[key], pytrace=False)
+            announce(self.config, f"built {tag} in {self.built[key].seconds:.0f} s")
+        return self.built[key]
+
+
+class Containers:
+    """Starts containers and removes every one of them, pass or fail."""
+
+    def __init__(self):
+        self.started: list[docker_cli.Container] = []
+        self.serving: dict[str, docker_cli.Container] = {}
+
+    def start(self, image: str, env: dict[str, str] | None = None) -> docker_cli.Container:
+        try:
+            container = docker_cli.run(image, env)
+        except docker_cli.DockerError as error:
+            pytest.fail(str(error), pytrace=False)
+        self.started.append(container)
+        try:
+            docker_cli.wait_until_serving(container)
+        except docker_cli.DockerError as error:
+            pytest.fail(f"{image}: {error}", pytrace=False)
+        return container
+
+    def serve(self, image: str) -> docker_cli.Container:
+        """The one shared container of `image`, started on first use."""
+        if image not in self.serving:
+            self.serving[image] = self.start(image)
+        return self.serving[image]
+
+    def remove_all(self) -> None:
+        for container in self.started:
+            container.remove()
+        self.started.clear()
+        self.serving.clear()
+
+
+@pytest.fixture(scope="session")
+def images(request) -> Images:
+    return Images(request.config)
+
+
+@pytest.fixture(scope="session")
+def shared_containers():
+    containers = Containers()
+    yield containers
+    containers.remove_all()
+
+
+@pytest.fixture
+def containers():
+    """For tests that stop, kill or reconfigure a container of their own."""
+    containers = Containers()
+    yield containers
+    containers.remove_all()
+
+
+@pytest.fixture
+def image(step, images) -> str:
+    return images.get(step).tag
+
+
+@pytest.fixture
+def server(image, shared_containers) -> docker_cli.Container:
+    """One running container per image, shared by the tests that only look."""
+    return shared_containers.serve(image)
+
+
+@pytest.fixture
+def http(server):
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def host(server):
+    return testinfra.get_host(f"docker://{server.id}")
+
+
+@pytest.fixture
+def step_copy(step, tmp_path) -> Path:
+    """A throwaway copy of the step's folder, to edit or litter without touching the repo."""
+    copy = tmp_path / step.name
+    skipped = [".git", ".venv*", "__pycache__", ".pytest_cache"]
+    if step.folder == ".":  # the root holds the whole series; take only the final app
+        skipped += ["step-*", "extra-*", "tests", "tools", ".ci", "docs"]
+    shutil.copytree(step.path, copy, ignore=shutil.ignore_patterns(*skipped), symlinks=True)
+    return copy
+
+
+@pytest.fixture
+def scratch_images():
+    """Tags of images a test builds for itself; removed afterwards."""
+    tags: list[str] = []
+    yield tags
+    for tag in tags:
+        docker_cli.remove_image(tag)

@@ -1,0 +1,29 @@
+"""Layer caching: what a one-line app change costs on rebuild."""
+
+import uuid
+
+from tools import docker_cli
+
+
+def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_images):
+    images.get(step)  # the pristine folder's build warms the cache
+    source = step_copy / step.app_source
+    source.write_text(source.read_text() + "# a one-line change to the app\n")
+    tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
+    scratch_images.append(tag)
+    rebuild = docker_cli.build(step_copy, tag)
+
+    installs = rebuild.log.matching(step.dependency_install)
+    assert installs, f"no instruction matching {step.dependency_install!r} in the build log"
+    rerun = [i.text for i in installs if not i.cached]
+    if step.code_change_reinstalls_dependencies:
+        assert rerun, (
+            f"{step.name} is meant to show the flaw 'an app change re-runs the dependency "
+            "install' (step 3 fixes it by copying the dependency files first), but the "
+            "install stayed cached"
+        )
+    else:
+        assert not rerun, (
+            f"{step.name}: a one-line app change re-ran {rerun}; copy only the dependency "
+            "files before installing, and the code after (step 3's lesson)"
+        )

@@ -1,0 +1,168 @@
+"""The few Docker operations the suite and the scoreboard need, through the CLI."""
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import buildlog
+
+# Every image and container we create carries it, so leftovers can be pruned:
+#   docker image prune -a --filter label=org.dockerizing-python.test
+LABEL = "org.dockerizing-python.test"
+ENV = {
+    **os.environ,
+    # Compose builds with its own BuildKit client when buildx is missing; say so quietly.
+    "COMPOSE_BAKE": "false",
+    "DOCKER_CLI_HINTS": "false",
+}
+
+
+class DockerError(RuntimeError):
+    pass
+
+
+class BuildFailed(DockerError):
+    def __init__(self, what: str, log: buildlog.BuildLog):
+        super().__init__(f"building {what} failed; the build log ends with:\n{log.tail()}")
+        self.log = log
+
+
+def docker(*args: str, timeout: float = 120, check: bool = True, **kwargs) -> str:
+    proc = subprocess.run(
+        ["docker", *args], capture_output=True, text=True, timeout=timeout, env=ENV, **kwargs
+    )
+    if check and proc.returncode != 0:
+        raise DockerError(f"docker {' '.join(args)} failed:\n{proc.stderr.strip()}")
+    return proc.stdout.strip()
+
+
+def unreachable_reason() -> str | None:
+    """None when the daemon and Compose v2 answer, else what to do about it."""
+    try:
+        docker("info", "--format", "{{.ServerVersion}}", timeout=20)
+    except FileNotFoundError:
+        return "the docker command is not installed: install Docker (Desktop or Engine)."
+    except (DockerError, subprocess.TimeoutExpired) as error:
+        return (
+            "the Docker daemon is not reachable: start Docker Desktop, or the engine "
+            f"(`sudo systemctl start docker`), then try again.\n({error})"
+        )
+    try:
+        docker("compose", "version", timeout=20)
+    except DockerError:
+        return "Docker Compose v2 (`docker compose`) is missing: install the compose plugin."
+    return None
+
+
+@dataclass
+class Build:
+    tag: str
+    log: buildlog.BuildLog
+    seconds: float
+
+
+def build(
+    context: Path,
+    tag: str,
+    dockerfile: str = "Dockerfile",
+    target: str | None = None,
+    no_cache: bool = False,
+    timeout: float = 1800,
+) -> Build:
+    """Build with BuildKit through Compose, the way `docker compose build` does."""
+    spec = {"context": str(Path(context).resolve()), "dockerfile": dockerfile}
+    spec["labels"] = {LABEL: "1"}
+    if target:
+        spec["target"] = target
+    compose = {"services": {"image": {"image": tag, "build": spec}}}
+    command = ["docker", "compose", "-f", "-", "-p", f"build-{uuid.uuid4().hex[:8]}"]
+    command += ["--progress", "plain", "build"] + (["--no-cache"] if no_cache else [])
+    started = time.monotonic()
+    proc = subprocess.run(
+        command, input=json.dumps(compose), capture_output=True, text=True,
+        timeout=timeout, env=ENV,
+    )
+    log = buildlog.parse(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        raise BuildFailed(f"{tag} from {context}/{dockerfile}", log)
+    return Build(tag, log, time.monotonic() - started)
+
+
+def image_size(image: str) -> int:
+    return int(docker("image", "inspect", "--format", "{{.Size}}", image))
+
+
+def image_layers(image: str) -> int:
+    return len(json.loads(docker("image", "inspect", "--format", "{{json .RootFS.Layers}}", image)))
+
+
+def image_config(image: str) -> dict:
+    return json.loads(docker("image", "inspect", "--format", "{{json .Config}}", image))
+
+
+def remove_image(image: str) -> None:
+    docker("image", "rm", "--force", image, check=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Container:
+    id: str
+    url: str | None
+
+    def logs(self, lines: int = 30) -> str:
+        proc = subprocess.run(
+            ["docker", "logs", "--tail", str(lines), self.id],
+            capture_output=True, text=True, env=ENV,
+        )
+        return (proc.stdout + proc.stderr).strip()
+
+    def state(self) -> dict:
+        return json.loads(docker("inspect", "--format", "{{json .State}}", self.id))
+
+    def remove(self) -> None:
+        docker("rm", "--force", "--volumes", self.id, check=False)
+
+
+def run(image: str, env: dict[str, str] | None = None, *args: str) -> Container:
+    """Start a container publishing port 8000 on 127.0.0.1 at a port Docker picks."""
+    options = ["--detach", "--label", f"{LABEL}=1", "--publish", "127.0.0.1::8000"]
+    for key, value in (env or {}).items():
+        options += ["--env", f"{key}={value}"]
+    container_id = docker("run", *options, image, *args)
+    container = Container(container_id, None)
+    try:
+        address = docker("port", container_id, "8000/tcp").splitlines()[0]
+    except (DockerError, IndexError):
+        container.remove()
+        raise DockerError(f"{image} exited at once:\n{container.logs()}")
+    container.url = f"http://127.0.0.1:{address.rsplit(':', 1)[1]}"
+    return container
+
+
+def wait_until_serving(container: Container, path: str = "/healthz", timeout: float = 60) -> float:
+    """Seconds until `path` answers 200; fails with the container's logs."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            with urllib.request.urlopen(container.url + path, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        except (OSError, urllib.error.URLError):
+            pass
+        if not container.state().get("Running"):
+            raise DockerError(f"the container stopped before serving:\n{container.logs()}")
+        time.sleep(0.1)
+    raise DockerError(f"no 200 from {path} within {timeout:.0f} s:\n{container.logs()}")

@@ -1,0 +1,43 @@
+# Stand-in for the official python:3.11 and python:3.11-slim images, built from
+# Debian bookworm packages for machines that cannot pull from Docker Hub.
+# It is NOT the official image: the labels below say so, and sizes differ.
+ARG DEBIAN_BASE
+FROM ${DEBIAN_BASE}
+
+# full: the build tools of the official full image; slim: none, but Python's
+# headers, which the official -slim image ships too.
+ARG VARIANT=full
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends \
+        ca-certificates python3 python3-dev python3-pip python3-venv python-is-python3; \
+    if [ "$VARIANT" = full ]; then \
+        apt-get install -y --no-install-recommends \
+            build-essential curl git libffi-dev libpq-dev libssl-dev procps; \
+    fi; \
+    rm -rf /var/lib/apt/lists/*; \
+    # pip installs system-wide in the official image; let it here too.
+    rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED
+
+# Trust the building machine's CA bundle (e.g. a TLS-inspecting proxy), so that
+# pip inside later builds reaches the package index. Copied after apt on purpose:
+# installing ca-certificates regenerates the bundle.
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+ENV LANG=C.UTF-8 \
+    SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+    REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt \
+    PIP_CERT=/etc/ssl/certs/ca-certificates.crt
+
+# Where the index serves only the simple API, Poetry needs this plugin (installed
+# without dependencies: it brings no Poetry along) and the index's address.
+ARG POETRY_PYPI_MIRROR_URL=""
+RUN if [ -n "$POETRY_PYPI_MIRROR_URL" ]; then \
+        pip install --no-cache-dir --no-deps poetry-plugin-pypi-mirror; \
+    fi
+ENV POETRY_PYPI_MIRROR_URL=${POETRY_PYPI_MIRROR_URL}
+
+ARG STANDIN_FOR
+LABEL org.dockerizing-python.standin="true" \
+      org.dockerizing-python.standin-for="${STANDIN_FOR}" \
+      org.opencontainers.image.description="Offline stand-in for ${STANDIN_FOR}, built from Debian bookworm packages"
+CMD ["python3"]
