@@ -3,10 +3,20 @@
 A new step needs a folder and an entry here, not a new test module.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Another image built from a step's folder: a second Dockerfile or a build target."""
+
+    name: str  # short, used in image tags and tables: "slim", "alt-uv"
+    dockerfile: str = "Dockerfile"
+    target: str | None = None
+    base: str = "python:3.11"
 
 
 @dataclass(frozen=True)
@@ -26,7 +36,7 @@ class Step:
     junk_reaches_image: bool = False
     # Where the app lives inside the image.
     workdir: str = "/app"
-    extra: dict = field(default_factory=dict)
+    variants: tuple[Variant, ...] = ()
 
     @property
     def path(self) -> Path:
