@@ -36,7 +36,12 @@ def pytest_generate_tests(metafunc):
     steps = [step for step in STEPS if not wanted or step.name in wanted]
     for marker in metafunc.definition.iter_markers("applies_to"):
         steps = [step for step in steps if marker.args[0](step)]
-    metafunc.parametrize("step", steps, ids=lambda step: step.name)
+    if "variant" in metafunc.fixturenames:
+        pairs = [(step, variant) for step in steps for variant in step.variants]
+        ids = [f"{step.name}-{variant.name}" for step, variant in pairs]
+        metafunc.parametrize(("step", "variant"), pairs, ids=ids)
+    else:
+        metafunc.parametrize("step", steps, ids=lambda step: step.name)
 
 
 def announce(config, message: str) -> None:

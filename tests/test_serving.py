@@ -1,11 +1,10 @@
 """The app contract, served by gunicorn the way every step promises."""
 
-import subprocess
 import time
 
-import httpx
 import testinfra
 
+from compose import compose_up
 from container_facts import gunicorn_master_and_workers
 from tools import docker_cli
 
@@ -48,31 +47,6 @@ def test_docker_stop_is_prompt_and_clean(image, containers):
 
 def test_compose_up_serves_the_step(step):
     """The reader's command: `docker compose up --build` in the folder."""
-    port = docker_cli.free_port()
-    project = f"dpt-{step.name}"
-    compose = ["docker", "compose", "--project-name", project, "--progress", "quiet"]
-    env = {**docker_cli.ENV, "PORT": str(port)}
-    try:
-        up = subprocess.run(
-            [*compose, "up", "--build", "--detach", "--wait", "--wait-timeout", "120"],
-            cwd=step.path, env=env, capture_output=True, text=True, timeout=900,
-        )
-        assert up.returncode == 0, f"`docker compose up` failed:\n{up.stderr[-3000:]}"
-        assert answer_within(f"http://127.0.0.1:{port}/", seconds=60) == {"step": step.answer}
-    finally:
-        subprocess.run(
-            [*compose, "down", "--volumes", "--rmi", "local", "--remove-orphans"],
-            cwd=step.path, env=env, capture_output=True, timeout=300,
-        )
-
-
-def answer_within(url: str, seconds: float):
-    """The JSON `url` answers once the server is up (containers start before gunicorn)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return httpx.get(url, timeout=5).json()
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    with compose_up(step) as project:
+        response = project.get_within("/", seconds=60)
+        assert response.json() == {"step": step.answer}

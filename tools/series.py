@@ -17,6 +17,8 @@ class Variant:
     dockerfile: str = "Dockerfile"
     target: str | None = None
     base: str = "python:3.11"
+    # Commands this image must not have (a compiler in a slim final stage).
+    absent_commands: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,25 @@ class Step:
     code_change_reinstalls_dependencies: bool = False
     server_runs_as_root: bool = False
     junk_reaches_image: bool = False
+    # Poetry in the final image: "unpinned", "pinned" (to the Dockerfile's version) or None.
+    poetry: str | None = None
+    # Requirements file inside the image whose every requirement must carry a hash.
+    hashed_requirements: str | None = None
+    # Python's container-friendly environment variables are set in the image config.
+    python_env: bool = False
+    # Names that must appear nowhere in the image (an absolute path: not at that path) ...
+    absent_paths: tuple[str, ...] = ()
+    # ... and modules the image's Python must not find.
+    absent_modules: tuple[str, ...] = ()
+    # Another step whose image adds more over the same base than this one.
+    smaller_than: str | None = None
+    # (module, shared library): a compiled extension that must load and link to
+    # the system's library, in the step's image and every variant.
+    native_extension: tuple[str, str] | None = None
+    # (requirement, message): installing it on a bare -slim image fails, naming this.
+    fails_on_bare_slim: tuple[str, str] | None = None
+    # Compose runs a real database beside the app; GET /db reaches it.
+    database: bool = False
     # Where the app lives inside the image.
     workdir: str = "/app"
     variants: tuple[Variant, ...] = ()
@@ -55,6 +76,72 @@ STEPS = [
         code_change_reinstalls_dependencies=True,
         server_runs_as_root=True,
         junk_reaches_image=True,
+    ),
+    Step(
+        folder="step-2-kiss-poetry",
+        answer="step-2-kiss-poetry",
+        max_added_mb=150,
+        dependency_install=r"poetry install",
+        code_change_reinstalls_dependencies=True,
+        server_runs_as_root=True,
+        junk_reaches_image=True,
+        poetry="unpinned",
+        variants=tuple(
+            Variant(f"alt-{tool}", "alternatives.Dockerfile", target=tool)
+            for tool in ("pip", "venv", "poetry", "pipenv", "uv")
+        ),
+    ),
+    Step(
+        folder="step-3-basic-improvements",
+        answer="step-3-basic-improvements",
+        max_added_mb=150,
+        dependency_install=r"poetry install --no-root",
+        server_runs_as_root=True,
+        junk_reaches_image=True,
+        poetry="pinned",
+    ),
+    Step(
+        folder="step-4-nontrivial-improvements",
+        answer="step-4-nontrivial-improvements",
+        max_added_mb=60,
+        dependency_install=r"--require-hashes",
+        junk_reaches_image=True,
+        hashed_requirements="/app/requirements.txt",
+        python_env=True,
+        absent_paths=("pyvenv.cfg", "poetry", "/root/.cache"),
+        absent_modules=("poetry", "virtualenv"),
+        smaller_than="step-3-basic-improvements",
+    ),
+    Step(
+        folder="step-5-larger-project",
+        answer="step-5-larger-project",
+        max_added_mb=60,
+        dependency_install=r"--require-hashes",
+        app_source="src/dockerizing_python/main.py",
+        hashed_requirements="/app/requirements.txt",
+        python_env=True,
+        absent_paths=("pyvenv.cfg", "poetry", "/root/.cache", "/app/tests", "/app/src/tests"),
+        absent_modules=("poetry", "virtualenv", "pytest", "ruff"),
+    ),
+    Step(
+        folder="extra-1-compiling-dependencies",
+        answer="extra-1-compiling-dependencies",
+        max_added_mb=60,
+        dependency_install=r"--require-hashes",
+        app_source="src/dockerizing_python/main.py",
+        hashed_requirements="/app/requirements.txt",
+        python_env=True,
+        absent_paths=("pyvenv.cfg", "poetry", "/root/.cache", "/app/tests", "/app/db_password.txt"),
+        absent_modules=("poetry", "virtualenv", "pytest", "ruff", "psycopg2_binary"),
+        native_extension=("psycopg2._psycopg", "libpq.so.5"),
+        fails_on_bare_slim=("psycopg2", "pg_config"),
+        database=True,
+        variants=(
+            Variant(
+                "slim", "slim.Dockerfile", base="python:3.11-slim",
+                absent_commands=("gcc", "cc", "pg_config"),
+            ),
+        ),
     ),
 ]
 

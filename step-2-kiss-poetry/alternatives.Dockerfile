@@ -1,0 +1,47 @@
+# Five ways to install the same dependencies, one build target each:
+#
+#   docker build -f alternatives.Dockerfile --target uv .
+#
+# Every target installs the main and prod groups of pyproject.toml at the same
+# versions as poetry.lock; only the tool differs. The files the other tools
+# read live in alternatives/ and were made from this folder:
+#   alternatives/requirements.txt (pip, venv, uv): exported from poetry.lock with
+#     poetry export --only main,prod --format requirements.txt --output alternatives/requirements.txt
+#   alternatives/Pipfile (pipenv): written by hand with the pins of pyproject.toml
+#   alternatives/Pipfile.lock (pipenv): cd alternatives && pipenv lock, then
+#     "sources" in "_meta" emptied so that no index address is stored
+#     (pipenv falls back to its default index)
+
+# What every target shares: the full image, the code and the command.
+FROM python:3.11 AS base
+WORKDIR /app
+COPY . .
+# Gunicorn reads ./gunicorn.conf.py: uvicorn workers, HOST, PORT and WORKERS.
+CMD ["gunicorn", "dockerizing_python.main:app"]
+
+# pip alone: nothing to install first; the exported file pins every package.
+FROM base AS pip
+RUN pip install -r alternatives/requirements.txt
+
+# A virtualenv inside the container: isolation the container already gives.
+FROM base AS venv
+RUN python -m venv /opt/venv
+# Put the venv first on PATH so that pip and gunicorn are its own.
+ENV PATH="/opt/venv/bin:$PATH"
+RUN pip install -r alternatives/requirements.txt
+
+# Poetry reads pyproject.toml and poetry.lock as they are, no export needed.
+FROM base AS poetry
+RUN pip install poetry==2.5.1
+RUN poetry config virtualenvs.create false
+RUN poetry install --without dev
+
+# pipenv: --deploy refuses a Pipfile.lock that no longer matches the Pipfile.
+FROM base AS pipenv
+RUN pip install pipenv==2026.10.3
+RUN PIPENV_PIPFILE=alternatives/Pipfile pipenv install --system --deploy
+
+# uv: a drop-in for `pip install`, written in Rust for speed; same file as pip.
+FROM base AS uv
+RUN pip install uv==0.13.9
+RUN uv pip install --system -r alternatives/requirements.txt

@@ -1,0 +1,59 @@
+"""A step's own docker-compose.yml, run the way a reader runs it, and removed after."""
+
+import contextlib
+import subprocess
+import time
+
+import httpx
+
+from tools import docker_cli
+
+
+class ComposeProject:
+    def __init__(self, folder, name: str):
+        self.folder = folder
+        self.port = docker_cli.free_port()
+        self.base = ["docker", "compose", "--project-name", name, "--progress", "quiet"]
+        self.env = {**docker_cli.ENV, "PORT": str(self.port)}
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*self.base, *args], cwd=self.folder, env=self.env,
+            capture_output=True, text=True, timeout=timeout,
+        )
+
+    def up(self) -> None:
+        up = self.run("up", "--build", "--detach", "--wait", "--wait-timeout", "180", timeout=900)
+        if up.returncode != 0:
+            logs = self.run("logs", "--tail", "30").stdout
+            raise AssertionError(f"`docker compose up` failed:\n{up.stderr[-3000:]}\n{logs}")
+
+    def down(self) -> None:
+        self.run("down", "--volumes", "--rmi", "local", "--remove-orphans")
+
+    def container(self, service: str) -> str:
+        return self.run("ps", "--quiet", service).stdout.strip()
+
+    def get_within(self, path: str, seconds: float, status: int = 200) -> httpx.Response:
+        """The first answer with `status` (the server may still be starting)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                response = httpx.get(self.url + path, timeout=5)
+                if response.status_code == status or time.monotonic() > deadline:
+                    return response
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def compose_up(step):
+    project = ComposeProject(step.path, f"dpt-{step.name}")
+    try:
+        project.up()
+        yield project
+    finally:
+        project.down()
