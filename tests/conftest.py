@@ -1,5 +1,6 @@
 """Fixtures: each image is built once per run, served once, and cleaned up after."""
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,10 @@ def pytest_addoption(parser):
         "--step", action="append", default=[], metavar="FOLDER",
         help="test only this step (its folder name, or 'final' for the root); repeatable",
     )
+    parser.addoption(
+        "--folder", metavar="PATH",
+        help="with one --step: check that step's expectations against this folder instead",
+    )
 
 
 def pytest_configure(config):
@@ -27,13 +32,23 @@ def pytest_configure(config):
     unknown = sorted(set(config.getoption("step")) - set(BY_NAME))
     if unknown:
         raise pytest.UsageError(f"unknown --step {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
+    folder = config.getoption("folder")
+    if folder and (len(config.getoption("step")) != 1 or not Path(folder).is_dir()):
+        raise pytest.UsageError("--folder needs an existing folder and exactly one --step")
+
+
+def selected_steps(config) -> list[Step]:
+    wanted = config.getoption("step")
+    steps = [step for step in STEPS if not wanted or step.name in wanted]
+    if folder := config.getoption("folder"):
+        steps = [dataclasses.replace(step, location=Path(folder).resolve()) for step in steps]
+    return steps
 
 
 def pytest_generate_tests(metafunc):
     if "step" not in metafunc.fixturenames:
         return
-    wanted = metafunc.config.getoption("step")
-    steps = [step for step in STEPS if not wanted or step.name in wanted]
+    steps = selected_steps(metafunc.config)
     for marker in metafunc.definition.iter_markers("applies_to"):
         steps = [step for step in steps if marker.args[0](step)]
     if "variant" in metafunc.fixturenames:
@@ -66,12 +81,12 @@ class Images:
             if reason := docker_cli.unreachable_reason():
                 pytest.exit(f"Docker is needed to build and run the images: {reason}", returncode=2)
             self.checked_docker = True
-        key = (step.folder, dockerfile, target)
+        key = (step.path, dockerfile, target)
         if key in self.failed:
             pytest.fail(self.failed[key], pytrace=False)
         if key not in self.built:
             variant = Path(dockerfile).stem.lower().replace("dockerfile", "") or "latest"
-            tag = f"{IMAGE_REPOSITORY}/{step.name}:{variant}{'-' + target if target else ''}"
+            tag = f"{IMAGE_REPOSITORY}/{step.image_name}:{variant}{'-' + target if target else ''}"
             announce(self.config, f"\nbuilding {tag} from {step.name}/{dockerfile} ...")
             try:
                 self.built[key] = docker_cli.build(step.path, tag, dockerfile, target)

@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from tools.series import REPO, STEPS, Step
+from tools.series import REPO, STEPS, Step, starting_point
 
 _BLOCK = re.compile(r"(<!-- (\w+):begin ?([^ ]*) -->\n)(.*?)(<!-- \2:end -->)", re.S)
 
@@ -37,13 +37,8 @@ def fenced(language: str, body: str) -> str:
     return f"```{language}\n{body.rstrip()}\n```\n"
 
 
-def previous(step: Step) -> Step | None:
-    index = STEPS.index(step)
-    return STEPS[index - 1] if index else None
-
-
 def dockerfile_diff(step: Step) -> str:
-    before = previous(step)
+    before = starting_point(step)
     old = (before.path / "Dockerfile").read_text().splitlines(keepends=True)
     new = (step.path / "Dockerfile").read_text().splitlines(keepends=True)
     label = "." if step.folder == "." else step.folder
@@ -54,10 +49,18 @@ def dockerfile_diff(step: Step) -> str:
 def render(step: Step) -> str:
     """The step's README as it should read, every generated section refreshed."""
     text = (step.path / "README.md").read_text()
-    dockerfile = lambda arg: fenced("dockerfile", (step.path / (arg or "Dockerfile")).read_text())
-    text = fill(text, "dockerfile", dockerfile)
-    if previous(step):
-        text = fill(text, "diff", lambda _: fenced("diff", dockerfile_diff(step)))
+
+    def embed(file_name: str) -> str:
+        file_name = file_name or "Dockerfile"
+        language = "dockerfile" if file_name.endswith("Dockerfile") else "text"
+        return fenced(language, (step.path / file_name).read_text())
+
+    text = fill(text, "dockerfile", embed)
+    if starting_point(step):
+        diff = dockerfile_diff(step)
+        before = starting_point(step).folder
+        unchanged = f"The Dockerfile is the same as in `{before}`.\n"
+        text = fill(text, "diff", lambda _: fenced("diff", diff) if diff else unchanged)
     return text
 
 

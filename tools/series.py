@@ -3,6 +3,7 @@
 A new step needs a folder and an entry here, not a new test module.
 """
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,10 +59,21 @@ class Step:
     # Where the app lives inside the image.
     workdir: str = "/app"
     variants: tuple[Variant, ...] = ()
+    # The folder this lesson starts from; None: the step before it in STEPS.
+    builds_on: str | None = None
+    # Test another copy of this step (a workshop attendee's) instead of the folder.
+    location: Path | None = None
 
     @property
     def path(self) -> Path:
-        return REPO / self.folder
+        return self.location or REPO / self.folder
+
+    @property
+    def image_name(self) -> str:
+        """Unique per folder tested, so an attendee's copy never reuses the reference image."""
+        if not self.location:
+            return self.name
+        return f"{self.name}-{hashlib.sha1(str(self.location).encode()).hexdigest()[:8]}"
 
     @property
     def name(self) -> str:
@@ -146,3 +158,11 @@ STEPS = [
 ]
 
 BY_NAME = {step.name: step for step in STEPS}
+
+
+def starting_point(step: Step) -> Step | None:
+    """The step a lesson builds on: `builds_on`, else the one before it."""
+    if step.builds_on:
+        return BY_NAME[step.builds_on]
+    index = STEPS.index(BY_NAME[step.name])
+    return STEPS[index - 1] if index else None
