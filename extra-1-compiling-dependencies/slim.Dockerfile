@@ -8,7 +8,7 @@ FROM python:3.11-slim AS export
 WORKDIR /app
 
 # Poetry 2 moved `poetry export` into this plugin.
-RUN pip install poetry==2.5.1 poetry-plugin-export==1.10.1
+RUN pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1
 COPY pyproject.toml poetry.lock ./
 # Runtime groups only: psycopg2 from prod, not psycopg2-binary from dev.
 RUN poetry export --only main,prod --format requirements.txt --output requirements.txt
@@ -17,6 +17,9 @@ RUN poetry export --only main,prod --format requirements.txt --output requiremen
 # and pg_config, which psycopg2's build asks where libpq lives.
 FROM python:3.11-slim AS build
 
+# Unpinned on purpose: bookworm's packages change only for security fixes, and
+# exact pins would break the build at Debian's next point release.
+# hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential libpq-dev \
     && rm -rf /var/lib/apt/lists/*
@@ -37,7 +40,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # libpq5 is the client library the compiled psycopg2 loads at run time.
-# No compiler, no headers; apt's package lists go too.
+# No compiler, no headers; apt's package lists go too. Unpinned, as above.
+# hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpq5 \
     && rm -rf /var/lib/apt/lists/*

@@ -20,28 +20,30 @@ COPY . .
 CMD ["gunicorn", "dockerizing_python.main:app"]
 
 # pip alone: nothing to install first; the exported file pins every package.
+# Every target drops pip's download cache: only the installed packages count.
 FROM base AS pip
-RUN pip install -r alternatives/requirements.txt
+RUN pip install --no-cache-dir -r alternatives/requirements.txt
 
 # A virtualenv inside the container: isolation the container already gives.
 FROM base AS venv
 RUN python -m venv /opt/venv
 # Put the venv first on PATH so that pip and gunicorn are its own.
 ENV PATH="/opt/venv/bin:$PATH"
-RUN pip install -r alternatives/requirements.txt
+RUN pip install --no-cache-dir -r alternatives/requirements.txt
 
 # Poetry reads pyproject.toml and poetry.lock as they are, no export needed.
 FROM base AS poetry
-RUN pip install poetry==2.5.1
-RUN poetry config virtualenvs.create false
-RUN poetry install --without dev
+RUN pip install --no-cache-dir poetry==2.5.1
+ENV POETRY_VIRTUALENVS_CREATE=false
+RUN poetry install --without dev --no-cache
 
 # pipenv: --deploy refuses a Pipfile.lock that no longer matches the Pipfile.
 FROM base AS pipenv
-RUN pip install pipenv==2026.10.3
-RUN PIPENV_PIPFILE=alternatives/Pipfile pipenv install --system --deploy
+ENV PIPENV_PIPFILE=alternatives/Pipfile
+RUN pip install --no-cache-dir pipenv==2026.10.3 \
+    && pipenv install --system --deploy
 
 # uv: a drop-in for `pip install`, written in Rust for speed; same file as pip.
 FROM base AS uv
-RUN pip install uv==0.13.9
-RUN uv pip install --system -r alternatives/requirements.txt
+RUN pip install --no-cache-dir uv==0.13.9 \
+    && uv pip install --system --no-cache -r alternatives/requirements.txt

@@ -3,6 +3,8 @@
 ARG DEBIAN_BASE
 FROM ${DEBIAN_BASE}
 
+# Unpinned: a stand-in follows bookworm's security updates, like the official image.
+# hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \
     apt-get install -y --no-install-recommends postgresql-15; \
@@ -15,6 +17,8 @@ ENV PATH=/usr/lib/postgresql/15/bin:$PATH \
     PGDATA=/var/lib/postgresql/data \
     LANG=C.UTF-8
 COPY postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+# By name: the package picks the uid, and no host mount needs to match it.
+# hadolint ignore=DL3066
 USER postgres
 VOLUME /var/lib/postgresql/data
 EXPOSE 5432

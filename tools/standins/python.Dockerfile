@@ -7,6 +7,8 @@ FROM ${DEBIAN_BASE}
 # full: the build tools of the official full image; slim: none, but Python's
 # headers, which the official -slim image ships too.
 ARG VARIANT=full
+# Unpinned: a stand-in follows bookworm's security updates, like the official image.
+# hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \
     apt-get install -y --no-install-recommends \
@@ -32,7 +34,7 @@ ENV LANG=C.UTF-8 \
 # without dependencies: it brings no Poetry along) and the index's address.
 ARG POETRY_PYPI_MIRROR_URL=""
 RUN if [ -n "$POETRY_PYPI_MIRROR_URL" ]; then \
-        pip install --no-cache-dir --no-deps poetry-plugin-pypi-mirror; \
+        pip install --no-cache-dir --no-deps poetry-plugin-pypi-mirror==0.6.5; \
     fi
 ENV POETRY_PYPI_MIRROR_URL=${POETRY_PYPI_MIRROR_URL}
 
