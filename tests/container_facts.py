@@ -3,6 +3,8 @@
 import json
 from dataclasses import dataclass
 
+from tools import docker_cli
+
 _PROCESSES = r"""
 import json, os
 found = []
@@ -53,3 +55,12 @@ def gunicorn_master_and_workers(host) -> tuple[Process, list[Process]]:
 def find_paths(host, *names: str) -> list[str]:
     """Every path in the container's filesystem whose last part is one of `names`."""
     return host.check_output("python3 -c %s " + " ".join(["%s"] * len(names)), _FIND, *names).split()
+
+
+def find_paths_in_image(image: str, *names: str) -> list[str]:
+    """The same, in a throwaway container that runs only the search, not the app."""
+    return docker_cli.docker("run", "--rm", "--entrypoint", "python3", image, "-c", _FIND, *names).split()
+
+
+def read_in_image(image: str, path: str) -> str:
+    return docker_cli.docker("run", "--rm", "--entrypoint", "cat", image, path)

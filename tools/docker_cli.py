@@ -146,8 +146,9 @@ def run(image: str, env: dict[str, str] | None = None, *args: str) -> Container:
     try:
         address = docker("port", container_id, "8000/tcp").splitlines()[0]
     except (DockerError, IndexError):
+        logs = container.logs()
         container.remove()
-        raise DockerError(f"{image} exited at once:\n{container.logs()}")
+        raise DockerError(f"{image} exited at once:\n{logs}")
     container.url = f"http://127.0.0.1:{address.rsplit(':', 1)[1]}"
     return container
 
