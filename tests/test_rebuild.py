@@ -1,6 +1,9 @@
 """Layer caching: what a one-line app change costs on rebuild."""
 
+import re
 import uuid
+
+import pytest
 
 from tools import docker_cli
 
@@ -27,3 +30,19 @@ def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_
             f"{step.name}: a one-line app change re-ran {rerun}; copy only the dependency "
             "files before installing, and the code after (step 3's lesson)"
         )
+
+
+@pytest.mark.applies_to(lambda step: step.code_change_downloads_nothing)
+def test_app_change_downloads_nothing(step, images, step_copy, scratch_images):
+    images.get(step)
+    source = step_copy / step.app_source
+    source.write_text(source.read_text() + "# a one-line change to the app\n")
+    tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
+    scratch_images.append(tag)
+    rebuild = docker_cli.build(step_copy, tag)
+    fetched = [
+        f"{i.text}: {line}"
+        for i in rebuild.log.instructions if not i.cached
+        for line in i.output if re.match(r"\s*(Downloading|Collecting) ", line)
+    ]
+    assert not fetched, f"{step.name}: a code change fetched packages:\n" + "\n".join(fetched)

@@ -56,6 +56,22 @@ class Step:
     fails_on_bare_slim: tuple[str, str] | None = None
     # Compose runs a real database beside the app; GET /db reaches it.
     database: bool = False
+    # Modules whose bytecode must be in the image, compiled at build time.
+    bytecode: tuple[str, ...] = ()
+    # pip installs through a BuildKit cache mount, which stays out of the image.
+    pip_cache_mount: bool = False
+    # The committed requirements.txt must equal what its pre-commit hook exports.
+    committed_requirements: bool = False
+    # How many stages the Dockerfile may have (None: any).
+    stages: int | None = None
+    # A one-line app change rebuilds without downloading anything.
+    code_change_downloads_nothing: bool = False
+    # The image declares a HEALTHCHECK, and it turns healthy.
+    healthcheck: bool = False
+    # Survives a killed worker and a bounded load without errors.
+    production_checks: bool = False
+    # `docker compose watch` brings an edit of the app into the running container.
+    dev_loop: bool = False
     # Where the app lives inside the image.
     workdir: str = "/app"
     variants: tuple[Variant, ...] = ()
@@ -154,6 +170,60 @@ STEPS = [
                 absent_commands=("gcc", "cc", "pg_config"),
             ),
         ),
+    ),
+    Step(
+        folder="extra-2-need-for-speed",
+        answer="extra-2-need-for-speed",
+        builds_on="step-5-larger-project",
+        max_added_mb=80,
+        dependency_install=r"--require-hashes",
+        app_source="src/dockerizing_python/main.py",
+        hashed_requirements="/app/requirements.txt",
+        python_env=True,
+        absent_paths=("pyvenv.cfg", "poetry", "/app/tests"),
+        absent_modules=("poetry", "virtualenv", "pytest", "ruff"),
+        bytecode=("dockerizing_python.main", "fastapi.applications", "json.decoder"),
+        pip_cache_mount=True,
+    ),
+    Step(
+        folder="extra-3-moving-complexity",
+        answer="extra-3-moving-complexity",
+        max_added_mb=80,
+        dependency_install=r"--require-hashes",
+        app_source="src/dockerizing_python/main.py",
+        hashed_requirements="/app/requirements.txt",
+        python_env=True,
+        absent_paths=("pyvenv.cfg", "poetry", "/app/tests"),
+        absent_modules=("poetry", "virtualenv", "pytest", "ruff"),
+        bytecode=("dockerizing_python.main", "fastapi.applications", "json.decoder"),
+        pip_cache_mount=True,
+        committed_requirements=True,
+        stages=1,
+    ),
+    Step(
+        folder=".",
+        answer="final",
+        builds_on="extra-3-moving-complexity",
+        max_added_mb=80,
+        dependency_install=r"--require-hashes",
+        app_source="src/dockerizing_python/main.py",
+        hashed_requirements="/app/requirements.txt",
+        python_env=True,
+        # The series' folders, tests and tools stay out of the image.
+        absent_paths=(
+            "pyvenv.cfg", "/app/tests", "/app/tools", "/app/README.md",
+            "step-1-kiss-requirements", "extra-3-moving-complexity",
+        ),
+        # poetry-core, the build backend, is installed; Poetry itself is not.
+        absent_modules=("poetry.console", "virtualenv", "pytest", "ruff"),
+        bytecode=("dockerizing_python.main", "fastapi.applications", "json.decoder"),
+        pip_cache_mount=True,
+        committed_requirements=True,
+        stages=1,
+        code_change_downloads_nothing=True,
+        healthcheck=True,
+        production_checks=True,
+        dev_loop=True,
     ),
 ]
 

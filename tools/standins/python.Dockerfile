@@ -18,8 +18,11 @@ RUN set -eux; \
             build-essential curl git libffi-dev libpq-dev libssl-dev procps; \
     fi; \
     rm -rf /var/lib/apt/lists/*; \
-    # pip installs system-wide in the official image; let it here too.
-    rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED
+    # pip installs system-wide in the official image; let it here too, and
+    # answer to the official image's path for installed packages.
+    rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED; \
+    mkdir -p /usr/local/lib/python3.11/dist-packages; \
+    ln -s dist-packages /usr/local/lib/python3.11/site-packages
 
 # Trust the building machine's CA bundle (e.g. a TLS-inspecting proxy), so that
 # pip inside later builds reaches the package index. Copied after apt on purpose:

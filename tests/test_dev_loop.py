@@ -1,0 +1,40 @@
+"""`docker compose watch`: an edit to the app shows over HTTP without a manual rebuild."""
+
+import subprocess
+import time
+
+import pytest
+
+from compose import ComposeProject
+
+SECONDS_TO_SEE_AN_EDIT = 90
+
+
+@pytest.mark.applies_to(lambda step: step.dev_loop)
+def test_compose_watch_brings_an_edit_in(step, step_copy):
+    project = ComposeProject(step_copy, f"dpt-watch-{step.name}")
+    watch = subprocess.Popen(
+        [*project.base, "watch"], cwd=step_copy, env=project.env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        first = project.get_within("/", seconds=300)
+        assert first.json() == {"step": step.answer}, first.text
+        source = step_copy / step.app_source
+        source.write_text(source.read_text().replace(
+            f'STEP = "{step.answer}"', 'STEP = "edited while watching"'
+        ))
+        deadline = time.monotonic() + SECONDS_TO_SEE_AN_EDIT
+        while project.get_within("/", seconds=30).json() != {"step": "edited while watching"}:
+            assert watch.poll() is None, f"`docker compose watch` stopped:\n{watch.stderr.read()}"
+            assert time.monotonic() < deadline, (
+                f"the edit did not show within {SECONDS_TO_SEE_AN_EDIT} s under `docker compose watch`"
+            )
+            time.sleep(0.5)
+    finally:
+        watch.terminate()
+        try:
+            watch.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            watch.kill()
+        project.down()
