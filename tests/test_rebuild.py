@@ -11,13 +11,17 @@ from tools import docker_cli
 def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_images):
     images.get(step)  # the pristine folder's build warms the cache
     source = step_copy / step.app_source
+    assert source.is_file(), f"{step.name}: the app belongs at {step.app_source}"
     source.write_text(source.read_text() + "# a one-line change to the app\n")
     tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
     scratch_images.append(tag)
     rebuild = docker_cli.build(step_copy, tag)
 
     installs = rebuild.log.matching(step.dependency_install)
-    assert installs, f"no instruction matching {step.dependency_install!r} in the build log"
+    assert installs, (
+        f"{step.name}: no instruction matching {step.dependency_install!r}: install the "
+        "dependencies in an instruction of their own, before the code is copied (step 3's lesson)"
+    )
     rerun = [i.text for i in installs if not i.cached]
     if step.code_change_reinstalls_dependencies:
         assert rerun, (

@@ -12,7 +12,9 @@ import pytest
 
 @pytest.mark.applies_to(lambda step: step.committed_requirements)
 def test_committed_requirements_match_the_lock(step, tmp_path):
-    hook = (step.path / ".pre-commit-config.yaml").read_text()
+    config = step.path / ".pre-commit-config.yaml"
+    assert config.is_file(), f"{step.name}: a pre-commit hook should export requirements.txt"
+    hook = config.read_text()
     entry = re.search(r"^\s*entry:\s*(poetry export .+)$", hook, re.M)
     assert entry, f"{step.name}: no `poetry export` hook in .pre-commit-config.yaml"
     for name in ("pyproject.toml", "poetry.lock"):
