@@ -2,12 +2,12 @@
 
 import json
 import os
+import re
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +82,10 @@ def build(
     if target:
         spec["target"] = target
     compose = {"services": {"image": {"image": tag, "build": spec}}}
-    command = ["docker", "compose", "-f", "-", "-p", f"build-{uuid.uuid4().hex[:8]}"]
+    # A project name fixed per tag: Compose labels the image with it, and a new
+    # name each time would give a fully cached build a new image ID.
+    project = "build-" + re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")[:60]
+    command = ["docker", "compose", "-f", "-", "-p", project]
     command += ["--progress", "plain", "build"] + (["--no-cache"] if no_cache else [])
     started = time.monotonic()
     proc = subprocess.run(

@@ -1,0 +1,5 @@
+import sys
+
+from tools.scoreboard.cli import main
+
+sys.exit(main())

@@ -1,0 +1,82 @@
+"""docs/scoreboard.png from docs/scoreboard.json: what each image adds and how long it builds."""
+
+from pathlib import Path
+
+MB = 1e6
+
+
+def image_label(entry: dict) -> str:
+    name = "final result" if entry["step"] == "final" else entry["step"]
+    return name + (f" ({entry['variant']})" if entry["variant"] else "")
+
+
+def title(data: dict) -> str:
+    runs = list(data["runs"].values())
+    dates = sorted({run_id[:10] for run_id in data["runs"]})
+    standins = {entry["base"]["standin"] for entry in data["images"] if "base" in entry}
+    bases = "offline stand-in bases" if standins == {True} else (
+        "pulled bases" if standins == {False} else "stand-in and pulled bases"
+    )
+    machine = runs[-1]["machine"]
+    when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+    return (
+        f"Measured {when} · {machine['cpus']} CPUs · "
+        f"Docker {runs[-1]['docker']['engine']} · {bases} · times: median of "
+        f"{'/'.join(sorted({str(run['repeat']) for run in runs}))} run(s)"
+    )
+
+
+def draw(data: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    entries = data["images"]
+    ok = [entry["status"] == "ok" for entry in entries]
+    labels = [image_label(entry) for entry in entries]
+    positions = list(range(len(entries)))
+    value = lambda entry, key: entry[key]["median"] if entry["status"] == "ok" else 0
+
+    height = 1.6 + 0.45 * max(len(entries), 2)
+    figure, (size_axes, time_axes) = plt.subplots(
+        1, 2, figsize=(13, height), sharey=True, layout="constrained",
+        gridspec_kw={"width_ratios": [1, 1.4]},
+    )
+    added = [entry["added_bytes"] / MB if good else 0 for entry, good in zip(entries, ok)]
+    bars = size_axes.barh(positions, added, color="#4c72b0")
+    size_axes.bar_label(
+        bars, labels=[f"{mb:.0f} MB" if good else "failed" for mb, good in zip(added, ok)],
+        padding=3, fontsize=9,
+    )
+    size_axes.set_title("Size added over the base image (MB)", fontsize=11)
+    size_axes.set_yticks(positions, labels, fontsize=10)
+    size_axes.invert_yaxis()  # the series top to bottom
+
+    thickness = 0.38
+    cold = [value(entry, "cold_build_s") for entry in entries]
+    change = [value(entry, "code_change_rebuild_s") for entry in entries]
+    for offset, times, name, color in (
+        (-thickness / 2, cold, "cold build (no cache)", "#dd8452"),
+        (thickness / 2, change, "rebuild after a one-line app change", "#55a868"),
+    ):
+        bars = time_axes.barh(
+            [p + offset for p in positions], times, height=thickness, label=name, color=color
+        )
+        time_axes.bar_label(
+            bars, labels=[f"{s:.1f} s" if good else "" for s, good in zip(times, ok)],
+            padding=3, fontsize=8,
+        )
+    time_axes.set_title("Build time (s)", fontsize=11)
+    figure.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
+
+    for axes in (size_axes, time_axes):
+        axes.margins(x=0.2)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="x", alpha=0.3)
+        axes.set_axisbelow(True)
+    figure.suptitle(title(data), fontsize=10, color="#444444")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # No software version or date in the file: the same JSON draws the same picture.
+    figure.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(figure)

@@ -1,0 +1,139 @@
+"""`python -m tools.scoreboard`: measure the series' images, then write the docs and READMEs."""
+
+import argparse
+import sys
+import time
+from datetime import datetime, timezone
+
+from tools import docker_cli, readmes, workshop
+from tools.scoreboard import CHART_PATH, JSON_PATH, MARKDOWN_PATH, data, render
+from tools.series import BY_NAME, REPO, STEPS
+
+DEFAULT_REPEAT = 3
+DEFAULT_TIMEOUT = 1800
+TIMEOUT_BOUNDS = (60, 7200)
+
+
+def bounded(low: int, high: int, kind=int):
+    def parse(text: str):
+        value = kind(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is outside {low}..{high}")
+        return value
+    return parse
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.scoreboard",
+        description=(
+            "Build every image of the series (each step and its variants, from "
+            "tools/series.py), measure sizes, layers, build, start-up and stop times, and "
+            "write docs/scoreboard.json, docs/scoreboard.md, docs/scoreboard.png and the "
+            "READMEs' measured sections. `bash tools/measure` sets up what this needs."
+        ),
+    )
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="NAME",
+        help="measure only this step (its folder name, or 'final'); repeatable. "
+        "The other steps' results stay as they are.",
+    )
+    parser.add_argument(
+        "--repeat", type=bounded(1, 20), default=DEFAULT_REPEAT, metavar="N",
+        help=f"time every build and start-up N times and keep the median (default {DEFAULT_REPEAT})",
+    )
+    parser.add_argument("--quick", action="store_true", help="once each, the same as --repeat 1")
+    parser.add_argument(
+        "--timeout", type=bounded(*TIMEOUT_BOUNDS, kind=float), default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up on an image after this long, all its builds and runs together "
+        f"(default {DEFAULT_TIMEOUT}, between {TIMEOUT_BOUNDS[0]} and {TIMEOUT_BOUNDS[1]})",
+    )
+    parser.add_argument(
+        "--render", action="store_true",
+        help="measure nothing: only write the docs and READMEs again from docs/scoreboard.json",
+    )
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.only if name not in BY_NAME]
+    if unknown:
+        parser.error(f"unknown step {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
+    if args.quick:
+        args.repeat = 1
+    return args
+
+
+def say(message: str) -> None:
+    print(f"[scoreboard] {message}", file=sys.stderr, flush=True)
+
+
+def write_if_changed(path, text: str) -> None:
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+        say(f"updated {path.relative_to(REPO)}")
+
+
+def write_outputs(results: dict, only: list[str] = ()) -> None:
+    """Everything rendered from the results: docs/scoreboard.md and .png, the READMEs.
+
+    With `only`, the step READMEs other than those steps' are left alone; so are the
+    READMEs of steps never measured (the docs test names the command that measures them).
+    """
+    from tools.scoreboard import chart  # matplotlib: only where a picture is drawn
+
+    MARKDOWN_PATH.parent.mkdir(parents=True, exist_ok=True)
+    write_if_changed(MARKDOWN_PATH, render.document(results))
+    chart.draw(results, CHART_PATH)
+    root = REPO / "README.md"
+    write_if_changed(root, readmes.fill(root.read_text(), "scoreboard", lambda _: render.root_section(results)))
+    measured = {entry["step"] for entry in results["images"]}
+    for step in STEPS:
+        readme = step.path / "README.md"
+        if step.folder == "." or not readme.exists():
+            continue  # the root README shows every image
+        if step.name not in measured or (only and step.name not in only):
+            continue
+        text = readme.read_text()
+        if "<!-- scoreboard:begin -->" not in text:
+            say(f"{readme.relative_to(REPO)} has no <!-- scoreboard:begin --> section to fill")
+        write_if_changed(readme, readmes.fill(text, "scoreboard", lambda _: render.step_section(results, step.name)))
+    # The workshop guide times its exercises from the same results.
+    write_if_changed(workshop.GUIDE, workshop.render_guide(workshop.GUIDE.read_text(), results))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.render:
+        write_outputs(data.load())
+        return 0
+    if reason := docker_cli.unreachable_reason():
+        say(f"Docker is needed to build and run the images: {reason}")
+        return 2
+
+    from tools.scoreboard import measure  # only when measuring
+
+    steps = [step for step in STEPS if not args.only or step.name in args.only]
+    every_key = [image.key for image in measure.images_of(STEPS)]
+    run_id = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    run = measure.environment(args.repeat)
+    results = data.load()
+    started, failed = time.monotonic(), []
+    images = measure.images_of(steps)
+    for number, image in enumerate(images, 1):
+        say(f"{image.key} ({number}/{len(images)}): {image.dockerfile}"
+            f"{f' target {image.target}' if image.target else ''} on {image.base}, "
+            f"{args.repeat} time(s) each")
+        image_started = time.monotonic()
+        entry = measure.measure(image, args.repeat, args.timeout, say=lambda m: say(f"  {m}"))
+        say(f"  {entry['status']} in {time.monotonic() - image_started:.0f} s")
+        if entry["status"] != "ok":
+            failed.append(image.key)
+            say(f"  failed at {entry['phase']}:\n{entry['error']}")
+        results = data.merge(results, run_id, run, [entry], every_key)
+        data.save(results)  # an interrupted run keeps what it finished
+    say(f"measured {len(images)} image(s) in {time.monotonic() - started:.0f} s; "
+        f"wrote {JSON_PATH.relative_to(REPO)}")
+    write_outputs(results, args.only)
+    if failed:
+        say(f"failed: {', '.join(failed)} (recorded as failed, with the log's end, in the JSON)")
+        return 1
+    return 0

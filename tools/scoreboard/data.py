@@ -1,0 +1,53 @@
+"""docs/scoreboard.json: every run merged, one entry per image of the series."""
+
+import json
+import re
+from pathlib import Path
+
+from tools.scoreboard import JSON_PATH
+
+ABOUT = (
+    "Written by `bash tools/measure` (python -m tools.scoreboard); do not edit by hand. "
+    "Times in seconds: median of the run's repeats, with min, max and every sample."
+)
+
+
+def empty() -> dict:
+    return {"about": ABOUT, "runs": {}, "images": []}
+
+
+def load(path: Path = JSON_PATH) -> dict:
+    return json.loads(path.read_text()) if path.exists() else empty()
+
+
+def merge(data: dict, run_id: str, run: dict, entries: list[dict], keys: list[str]) -> dict:
+    """`data` with `entries` (measured in run `run_id`) replacing theirs.
+
+    Entries are kept in the series' order (`keys`, every image of tools/series.py);
+    images no longer in the series are dropped, and so are runs no entry refers to.
+    """
+    by_key = {entry["key"]: entry for entry in data["images"]}
+    for entry in entries:
+        by_key[entry["key"]] = {**entry, "run": run_id}
+    images = [by_key[key] for key in keys if key in by_key]
+    runs = {**data["runs"], run_id: run}
+    used = {entry["run"] for entry in images}
+    return {
+        "about": ABOUT,
+        "runs": {name: runs[name] for name in sorted(runs) if name in used},
+        "images": images,
+    }
+
+
+# A list of numbers, which indent=2 would spread over one line per number.
+_NUMBERS = re.compile(r"\[\s*((?:-?[\d.]+|null|true|false)(?:,\s*(?:-?[\d.]+|null|true|false))*)\s*\]")
+
+
+def dumps(data: dict) -> str:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return _NUMBERS.sub(lambda m: "[" + ", ".join(re.split(r",\s*", m.group(1))) + "]", text) + "\n"
+
+
+def save(data: dict, path: Path = JSON_PATH) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps(data))

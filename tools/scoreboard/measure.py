@@ -1,0 +1,391 @@
+"""Builds, runs and inspects one image of the series; returns what it measured."""
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import docker_cli
+from tools.series import REPO, Step, Variant
+
+IMAGE_REPOSITORY = "dockerizing-python-scoreboard"
+STANDIN_LABEL = "org.dockerizing-python.standin"
+# A developer's local clutter, absent from a clean checkout: never part of a measurement.
+CLUTTER = (".venv*", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache")
+# A server that does not answer within this long is broken, whatever --timeout allows.
+STARTUP_LIMIT = 120
+STOP_GRACE = 10  # `docker stop --time`, Docker's default
+
+
+@dataclass(frozen=True)
+class Image:
+    """One image of the series: a step's Dockerfile, or one of its variants."""
+
+    step: Step
+    variant: Variant | None = None
+
+    @property
+    def key(self) -> str:
+        return self.step.name + (f":{self.variant.name}" if self.variant else "")
+
+    @property
+    def dockerfile(self) -> str:
+        return self.variant.dockerfile if self.variant else "Dockerfile"
+
+    @property
+    def target(self) -> str | None:
+        return self.variant.target if self.variant else None
+
+    @property
+    def base(self) -> str:
+        return self.variant.base if self.variant else self.step.base
+
+    @property
+    def tag(self) -> str:
+        return f"{IMAGE_REPOSITORY}/{self.step.name}:{self.variant.name if self.variant else 'latest'}"
+
+
+def images_of(steps: list[Step]) -> list[Image]:
+    return [Image(step, variant) for step in steps for variant in (None, *step.variants)]
+
+
+def dockerfile_digest(path: Path) -> str:
+    """SHA-256 of a Dockerfile, line endings normalised (a Windows checkout hashes the same)."""
+    return hashlib.sha256(path.read_bytes().replace(b"\r\n", b"\n")).hexdigest()
+
+
+class OutOfTime(Exception):
+    pass
+
+
+class Deadline:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self, at_most: float | None = None) -> float:
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise OutOfTime()
+        return left if at_most is None else min(left, at_most)
+
+
+def spread(samples: list[float]) -> dict:
+    """The median a table shows, and the spread the JSON keeps."""
+    return {
+        "median": round(statistics.median(samples), 2),
+        "min": round(min(samples), 2),
+        "max": round(max(samples), 2),
+        "samples": [round(sample, 2) for sample in samples],
+    }
+
+
+# Run inside the container with its own Python: who PID 1 is, and its gunicorn workers.
+_PROCESS_FACTS = r"""
+import json, os, pwd
+processes = {}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+        cmdline = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
+        status = open(f"/proc/{pid}/status").read().splitlines()
+    except OSError:
+        continue
+    uid = int(next(line for line in status if line.startswith("Uid:")).split()[1])
+    processes[int(pid)] = (int(stat.rsplit(")", 1)[1].split()[1]), uid, cmdline.strip())
+ppid, uid, cmdline = processes[1]
+children = lambda parent: [p for p, (pp, _, c) in processes.items() if pp == parent]
+master = 1
+if "gunicorn" not in cmdline:  # a shell-form CMD: gunicorn runs under /bin/sh
+    master = next((p for p in children(1) if "gunicorn" in processes[p][2]), None)
+try:
+    user = pwd.getpwuid(uid).pw_name
+except KeyError:
+    user = None
+print(json.dumps({
+    "uid": uid, "user": user, "pid1": cmdline,
+    "workers": len(children(master)) if master else 0,
+}))
+"""
+
+
+def process_facts(container: docker_cli.Container, deadline: Deadline) -> dict:
+    """Facts about the running server, once its workers have stopped appearing."""
+    facts = None
+    for _ in range(20):
+        output = docker_cli.docker(
+            "exec", container.id, "python3", "-c", _PROCESS_FACTS, timeout=deadline.left(60)
+        )
+        latest = json.loads(output)
+        if facts and latest["workers"] and latest["workers"] == facts["workers"]:
+            return latest
+        facts = latest
+        time.sleep(0.25)
+    return facts
+
+
+def first_200(container: docker_cli.Container, path: str, deadline: Deadline) -> float:
+    """time.monotonic() of the first 200 from `path`, polling as fast as makes sense."""
+    limit = time.monotonic() + deadline.left(STARTUP_LIMIT)
+    next_check = time.monotonic() + 1
+    while time.monotonic() < limit:
+        try:
+            with urllib.request.urlopen(container.url + path, timeout=1) as response:
+                if response.status == 200:
+                    return time.monotonic()
+        except (OSError, urllib.error.URLError):
+            pass
+        if time.monotonic() > next_check:
+            if not container.state().get("Running"):
+                raise docker_cli.DockerError(
+                    f"the container stopped before serving:\n{container.logs()}"
+                )
+            next_check = time.monotonic() + 1
+        time.sleep(0.01)
+    deadline.left()  # OutOfTime if the image's time is what ran out
+    raise docker_cli.DockerError(
+        f"no 200 from {path} within {STARTUP_LIMIT} s:\n{container.logs()}"
+    )
+
+
+class Scratch:
+    """Folders, images and containers made while measuring, all removed afterwards."""
+
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="scoreboard-"))
+        self.tags: list[str] = []
+        self.ids: dict[str, str] = {}  # tag -> image id it points at
+        self.containers: list[docker_cli.Container] = []
+
+    def copy(self, source: Path, fresh_mtimes: bool = False) -> Path:
+        """A copy of a folder without local clutter.
+
+        BuildKit sends only what changed since the last context it received, so a copy
+        whose files all carry new modification times makes it send, and report, the
+        whole context. The layer cache ignores modification times.
+        """
+        folder = self.root / uuid.uuid4().hex[:12]
+        shutil.copytree(
+            source, folder, ignore=shutil.ignore_patterns(*CLUTTER), symlinks=True,
+            copy_function=shutil.copy if fresh_mtimes else shutil.copy2,
+        )
+        return folder
+
+    def build(self, folder: Path, image: Image, tag: str, deadline: Deadline, **options):
+        self.tags.append(tag)
+        build = docker_cli.build(
+            folder, tag, image.dockerfile, image.target, timeout=deadline.left(), **options
+        )
+        # Every build through Compose gets a new image id (Compose labels the image with
+        # its one-off project name): remove the one the tag pointed at before.
+        image_id = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", tag)
+        if self.ids.get(tag) not in (None, image_id):
+            docker_cli.docker("image", "rm", self.ids[tag], check=False)
+        self.ids[tag] = image_id
+        return build
+
+    def remove_image(self, tag: str) -> None:
+        docker_cli.remove_image(tag)
+        self.ids.pop(tag, None)
+
+    def clean(self) -> None:
+        for container in self.containers:
+            container.remove()
+        for tag in dict.fromkeys(self.tags):
+            docker_cli.remove_image(tag)
+        for image_id in self.ids.values():
+            docker_cli.docker("image", "rm", image_id, check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_URL_HOST = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s\"']+")
+_LOOKUP = re.compile(r"\blookup [^\s:]+")
+_REGISTRY = re.compile(r"(?<![\w./-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*(?::\d+)?/(?=\w)")  # a registry before an image name
+_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b")
+
+
+def redact(text: str, *paths: Path) -> str:
+    """An error for the committed JSON: no host names, addresses or this machine's paths."""
+    for path in paths:
+        text = text.replace(str(path), f"<{path.name}>")
+    text = _URL_HOST.sub(r"\1<host>", text)
+    text = _LOOKUP.sub("lookup <host>", text)
+    text = _REGISTRY.sub("<registry>/", text)
+    return _ADDRESS.sub("<address>", text)
+
+
+def base_facts(base: str) -> dict:
+    try:
+        config = docker_cli.image_config(base)
+    except docker_cli.DockerError:
+        raise docker_cli.DockerError(
+            f"the base image {base} is not present: run `tools/standins/build.sh {base}` "
+            "(it pulls, or builds an offline stand-in)"
+        ) from None
+    return {
+        "image": base,
+        "standin": (config.get("Labels") or {}).get(STANDIN_LABEL) == "true",
+        "size_bytes": docker_cli.image_size(base),
+        "layers": docker_cli.image_layers(base),
+    }
+
+
+def measure(image: Image, repeat: int, timeout: float, say=print) -> dict:
+    """Everything the scoreboard shows about one image; status "failed" says where it broke."""
+    entry = {
+        "key": image.key,
+        "step": image.step.name,
+        "variant": image.variant.name if image.variant else None,
+        "dockerfile": image.dockerfile,
+        "target": image.target,
+        "dockerfile_sha256": dockerfile_digest(image.step.path / image.dockerfile),
+        "status": "ok",
+    }
+    began = time.monotonic()
+    deadline = Deadline(timeout)
+    scratch = Scratch()
+    phase = "base image"
+    try:
+        entry["base"] = base_facts(image.base)
+
+        cold, context, warnings = [], [], []
+        for attempt in range(1, repeat + 1):
+            phase = f"cold build {attempt}/{repeat}"
+            folder = scratch.copy(image.step.path, fresh_mtimes=True)
+            build = scratch.build(folder, image, image.tag, deadline, no_cache=True)
+            cold.append(build.seconds)
+            context.append(build.log.context_bytes)
+            say(f"{phase}: {build.seconds:.1f} s, context {build.log.context_bytes} B")
+            # --no-cache should run every RUN; one that did not makes the time meaningless.
+            if reused := [i.text for i in build.log.instructions if i.cached and i.text.startswith("RUN")]:
+                warnings.append(f"{phase} took these from the cache: {reused}")
+                say(f"warning: {warnings[-1]}")
+
+        noop = []
+        for attempt in range(1, repeat + 1):
+            phase = f"rebuild without change {attempt}/{repeat}"
+            build = scratch.build(folder, image, image.tag, deadline)
+            noop.append(build.seconds)
+            say(f"{phase}: {build.seconds:.1f} s")
+
+        change, reinstalled = [], []
+        for attempt in range(1, repeat + 1):
+            phase = f"rebuild after a one-line app change {attempt}/{repeat}"
+            copy = scratch.copy(folder)
+            with open(copy / image.step.app_source, "a") as source:
+                source.write(f"# a one-line change to the app ({uuid.uuid4().hex[:8]})\n")
+            tag = f"{IMAGE_REPOSITORY}/scratch:{uuid.uuid4().hex[:12]}"
+            build = scratch.build(copy, image, tag, deadline)
+            scratch.remove_image(tag)
+            shutil.rmtree(copy)
+            change.append(build.seconds)
+            installs = build.log.matching(image.step.dependency_install)
+            if installs:
+                reinstalled.append(any(not install.cached for install in installs))
+            say(f"{phase}: {build.seconds:.1f} s")
+
+        phase = "inspecting the image"
+        config = docker_cli.image_config(image.tag)
+        size, layers = docker_cli.image_size(image.tag), docker_cli.image_layers(image.tag)
+        healthcheck = (config.get("Healthcheck") or {}).get("Test") or ["NONE"]
+
+        startup, stop, facts, exit_codes = [], [], None, []
+        for attempt in range(1, repeat + 1):
+            phase = f"start-up {attempt}/{repeat}"
+            started = time.monotonic()
+            container = docker_cli.run(image.tag)
+            scratch.containers.append(container)
+            startup.append(first_200(container, "/", deadline) - started)
+            if facts is None:
+                facts = process_facts(container, deadline)
+            phase = f"docker stop {attempt}/{repeat}"
+            started = time.monotonic()
+            docker_cli.docker(
+                "stop", "--time", str(STOP_GRACE), container.id,
+                timeout=deadline.left(STOP_GRACE + 30),
+            )
+            stop.append(time.monotonic() - started)
+            exit_codes.append(container.state().get("ExitCode"))
+            container.remove()
+            say(f"start-up {startup[-1]:.2f} s, docker stop {stop[-1]:.2f} s")
+
+        entry.update({
+            "size_bytes": size,
+            "added_bytes": size - entry["base"]["size_bytes"],
+            "layers": layers,
+            "added_layers": layers - entry["base"]["layers"],
+            "context_bytes": max(context),
+            "cold_build_s": spread(cold),
+            "noop_rebuild_s": spread(noop),
+            "code_change_rebuild_s": spread(change),
+            # None: no instruction matched the step's dependency_install pattern.
+            "code_change_reinstalls_dependencies": any(reinstalled) if reinstalled else None,
+            "startup_s": spread(startup),
+            "stop_s": spread(stop),
+            "stop_exit_codes": exit_codes,
+            "user": {"uid": facts["uid"], "name": facts["user"]},
+            "pid1": facts["pid1"],
+            "workers": facts["workers"],
+            "healthcheck": healthcheck != ["NONE"],
+        })
+        if warnings:
+            entry["warnings"] = warnings
+    except docker_cli.BuildFailed as error:
+        entry.update(status="failed", phase=phase, error=redact(error.log.tail(), scratch.root, REPO))
+    except (OutOfTime, subprocess.TimeoutExpired):
+        entry.update(status="failed", phase=phase, error=f"took longer than --timeout {timeout:.0f} s")
+    except (docker_cli.DockerError, OSError) as error:
+        entry.update(status="failed", phase=phase, error=redact(str(error), scratch.root, REPO))
+    finally:
+        scratch.clean()
+    entry["measure_s"] = round(time.monotonic() - began, 1)  # this whole measurement
+    return entry
+
+
+def _cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return " ".join(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def _memory_bytes() -> int | None:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def environment(repeat: int) -> dict:
+    """The machine and the Docker a run measured with (no host names, no paths)."""
+    return {
+        "machine": {
+            "os": platform.system(),
+            "arch": platform.machine(),
+            "cpu": _cpu_model(),
+            "cpus": os.cpu_count(),
+            "memory_bytes": _memory_bytes(),
+            # Other work on the machine skews timings; this says how busy it was.
+            "load_average_at_start": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        },
+        "docker": {
+            "engine": docker_cli.docker("version", "--format", "{{.Server.Version}}"),
+            "os": docker_cli.docker("info", "--format", "{{.OperatingSystem}}"),
+            "compose": docker_cli.docker("compose", "version", "--short"),
+        },
+        "repeat": repeat,
+    }

@@ -1,0 +1,219 @@
+"""Markdown from docs/scoreboard.json and nothing else: the same JSON renders the same text.
+
+A test re-renders the committed JSON and compares it with the READMEs, so nothing here may
+read the clock, the machine or the files of the series.
+"""
+
+GIB = 1024**3
+MISSING = "—"
+HEADER = (
+    "image", "base", "size", "added over base", "layers (added)", "cold build",
+    "rebuild, no change", "rebuild, app change", "app change reinstalls dependencies",
+    "build context", "start-up", "`docker stop`", "user", "workers", "healthcheck",
+)
+
+
+def human_bytes(count: int) -> str:
+    """Decimal units, as `docker images` prints them."""
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if abs(count) >= size:
+            value = count / size
+            break
+    else:
+        return f"{count} B"
+    digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+    return f"{value:.{digits}f} {unit}"
+
+
+def seconds(timing: dict) -> str:
+    median = timing["median"]
+    return f"{median:.0f} s" if median >= 100 else f"{median:.1f} s"
+
+
+def yes_no(value) -> str:
+    return MISSING if value is None else "yes" if value else "no"
+
+
+def user(entry: dict) -> str:
+    uid, name = entry["user"]["uid"], entry["user"]["name"]
+    return f"{name} ({uid})" if name else f"uid {uid}"
+
+
+def label(entry: dict, linked: bool, repo: str, root_readme: str) -> str:
+    """How a table names an image: the step (linked from the overview) and the variant."""
+    if not linked:
+        if entry["variant"] is None:
+            return f"`{entry['dockerfile']}`"
+        where = f"`{entry['dockerfile']}`" + (f", target `{entry['target']}`" if entry["target"] else "")
+        return f"{entry['variant']} ({where})"
+    if entry["step"] == "final":
+        name = f"[final result]({root_readme}#final-result)"
+    else:
+        name = f"[{entry['step']}]({repo}{entry['step']}/README.md)"
+    return name + (f": {entry['variant']}" if entry["variant"] else "")
+
+
+def row(entry: dict, linked: bool, repo: str, root_readme: str) -> list[str]:
+    cells = [label(entry, linked, repo, root_readme)]
+    cells.append(f"`{entry['base']['image']}`" if "base" in entry else MISSING)
+    if entry["status"] != "ok":
+        failed = f"**failed** ({entry['phase']})"
+        return cells + [failed] + [MISSING] * (len(HEADER) - len(cells) - 1)
+    return cells + [
+        human_bytes(entry["size_bytes"]),
+        f"+{human_bytes(entry['added_bytes'])}",
+        f"{entry['layers']} (+{entry['added_layers']})",
+        seconds(entry["cold_build_s"]),
+        seconds(entry["noop_rebuild_s"]),
+        seconds(entry["code_change_rebuild_s"]),
+        yes_no(entry["code_change_reinstalls_dependencies"]),
+        human_bytes(entry["context_bytes"]),
+        seconds(entry["startup_s"]),
+        seconds(entry["stop_s"]),
+        user(entry),
+        str(entry["workers"]),
+        yes_no(entry["healthcheck"]),
+    ]
+
+
+def table(entries: list[dict], linked: bool, repo: str = "", root_readme: str = "") -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
+    for entry in entries:
+        lines.append("| " + " | ".join(row(entry, linked, repo, root_readme)) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def machine(run: dict) -> str:
+    facts = run["machine"]
+    text = f"{facts['os']} {facts['arch']}, {facts['cpus']} CPUs"
+    if facts.get("cpu"):
+        text += f" ({facts['cpu']})"
+    if facts.get("memory_bytes"):
+        text += f", {facts['memory_bytes'] / GIB:.0f} GiB of memory"
+    return text
+
+
+def bases(entries: list[dict], root_readme: str) -> str:
+    """The base images, and whether each was an offline stand-in or pulled."""
+    found = dict(sorted((e["base"]["image"], e["base"]["standin"]) for e in entries if "base" in e))
+    parts = []
+    for standin, kind in ((True, "offline stand-in"), (False, "pulled")):
+        names = [f"`{image}`" for image, flag in found.items() if flag == standin]
+        if names:
+            link = f", see [Without Docker Hub]({root_readme}#without-docker-hub)" if standin else ""
+            parts.append(f"{', '.join(names)} ({kind}{'s' if len(names) > 1 else ''}{link})")
+    return " and ".join(parts) or MISSING
+
+
+def setting(run: dict) -> str:
+    """The machine and Docker a run measured on: what makes two runs comparable."""
+    return (
+        f"on {machine(run)}, with Docker Engine {run['docker']['engine']} and Docker Compose "
+        f"{run['docker']['compose']}; "
+        + (f"times are medians of {run['repeat']} runs" if run["repeat"] > 1 else "times are from a single run")
+    )
+
+
+def dates(run_ids: list[str]) -> str:
+    days = sorted({run_id[:10] for run_id in run_ids})
+    return f"on {days[0]}" if len(days) == 1 else f"between {days[0]} and {days[-1]}"
+
+
+def about(data: dict, entries: list[dict], json_link: str, root_readme: str) -> str:
+    """When, on what and from which base images `entries` were measured."""
+    runs = list(dict.fromkeys(entry["run"] for entry in entries))
+    groups: dict[str, list[str]] = {}  # runs on the same machine and Docker, together
+    for run_id in runs:
+        groups.setdefault(setting(data["runs"][run_id]), []).append(run_id)
+    samples = f"every sample, with min and max, is in [scoreboard.json]({json_link})"
+    if len(groups) == 1:
+        ((described, run_ids),) = groups.items()
+        return (
+            f"Measured {dates(run_ids)} {described}; base images: {bases(entries, root_readme)}; "
+            f"{samples}.\n"
+        )
+    lines = [f"Measured on {len(groups)} different setups ({samples}):", ""]
+    for described, run_ids in groups.items():
+        measured = [entry for entry in entries if entry["run"] in run_ids]
+        names = ", ".join(entry["key"] for entry in measured)
+        lines.append(
+            f"- {names}: {dates(run_ids)} {described}; base images: {bases(measured, root_readme)}."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def not_measured(what: str) -> str:
+    return f"_Not measured yet: run `bash tools/measure{what}` from the repository root._\n"
+
+
+def duration(entries: list[dict]) -> str:
+    total = sum(entry.get("measure_s", 0) for entry in entries)
+    count = f"{len(entries)} image{'s' if len(entries) != 1 else ''}"
+    took = f"{total:.0f} seconds" if total < 90 else f"{total / 60:.0f} minutes"
+    return f"Measuring {count} took {took}.\n"
+
+
+def overview(data: dict, repo: str, root_readme: str, chart: str, json_link: str) -> str:
+    entries = data["images"]
+    if not entries:
+        return not_measured("")
+    return (
+        about(data, entries, json_link, root_readme)
+        + "\n"
+        + duration(entries)
+        + "\n"
+        + table(entries, linked=True, repo=repo, root_readme=root_readme)
+        + "\n"
+        + f"![Size added over the base image, and cold and app-change build times, per image]({chart})\n"
+    )
+
+
+def root_section(data: dict) -> str:
+    """The root README's measured section: every image, the machine, the chart."""
+    return overview(data, "", "", "docs/scoreboard.png", "docs/scoreboard.json")
+
+
+def step_section(data: dict, step: str) -> str:
+    """A step README's measured section: its own image(s) only."""
+    entries = [entry for entry in data["images"] if entry["step"] == step]
+    if not entries:
+        return not_measured(f" --only {step}")
+    return (
+        about(data, entries, "../docs/scoreboard.json", "../README.md")
+        + "\n"
+        + table(entries, linked=False)
+        + "\nEvery step side by side: [Measured](../README.md#measured); what each column "
+        + "means: [the scoreboard](../docs/scoreboard.md).\n"
+    )
+
+
+LEGEND = """\
+What each column means:
+
+- **size**, **added over base**, **layers (added)**: the image as `docker image inspect` reports
+  it, and what it adds to its base image (base sizes differ between Docker Hub's images and
+  offline stand-ins; what a step adds does not).
+- **cold build**: `docker compose build --no-cache`, the base image already present.
+- **rebuild, no change**: the same build again, nothing changed.
+- **rebuild, app change**: the build after appending one comment line to the app's source;
+  **app change reinstalls dependencies** says whether that re-ran the dependency install
+  (— where no instruction matches the step's install pattern).
+- **build context**: what BuildKit transferred as the build context.
+- **start-up**: from `docker run` to the first HTTP 200 on `/`; **`docker stop`**: how long
+  `docker stop` took (gunicorn shuts down on SIGTERM; Docker kills after 10 s).
+- **user**: the user of the server process (PID 1); **workers**: gunicorn workers at the
+  image's defaults; **healthcheck**: whether the image declares one.
+"""
+
+
+def document(data: dict) -> str:
+    """docs/scoreboard.md: the overview, with what each column means."""
+    return (
+        "# Scoreboard\n\n"
+        "Every image of the series, built, run and measured by `bash tools/measure` "
+        "(see [Measured](../README.md#measured)); generated from "
+        "[scoreboard.json](scoreboard.json), do not edit by hand.\n\n"
+        + overview(data, "../", "../README.md", "scoreboard.png", "scoreboard.json")
+        + "\n"
+        + LEGEND
+    )
