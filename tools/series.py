@@ -96,6 +96,19 @@ class Step:
         return "final" if self.folder == "." else self.folder
 
 
+# Shared from step 4 on: pip installs a hashed export, Python's env vars are set.
+EXPORTED = {
+    "dependency_install": r"--require-hashes",
+    "hashed_requirements": "/app/requirements.txt",
+    "python_env": True,
+}
+# Step 5's src/ layout, kept from then on.
+SRC_APP = "src/dockerizing_python/main.py"
+# Tools that build or test the app, never needed to run it.
+NO_DEV_TOOLS = ("poetry", "virtualenv", "pytest", "ruff")
+# Compiled at build time from extra 2 on: the app, a dependency, the standard library.
+BYTECODE = ("dockerizing_python.main", "fastapi.applications", "json.decoder")
+
 STEPS = [
     Step(
         folder="step-1-kiss-requirements",
@@ -132,10 +145,8 @@ STEPS = [
         folder="step-4-nontrivial-improvements",
         answer="step-4-nontrivial-improvements",
         max_added_mb=60,
-        dependency_install=r"--require-hashes",
+        **EXPORTED,
         junk_reaches_image=True,
-        hashed_requirements="/app/requirements.txt",
-        python_env=True,
         absent_paths=("pyvenv.cfg", "poetry", "/root/.cache"),
         absent_modules=("poetry", "virtualenv"),
         smaller_than="step-3-basic-improvements",
@@ -144,23 +155,19 @@ STEPS = [
         folder="step-5-larger-project",
         answer="step-5-larger-project",
         max_added_mb=60,
-        dependency_install=r"--require-hashes",
-        app_source="src/dockerizing_python/main.py",
-        hashed_requirements="/app/requirements.txt",
-        python_env=True,
+        **EXPORTED,
+        app_source=SRC_APP,
         absent_paths=("pyvenv.cfg", "poetry", "/root/.cache", "/app/tests", "/app/src/tests"),
-        absent_modules=("poetry", "virtualenv", "pytest", "ruff"),
+        absent_modules=NO_DEV_TOOLS,
     ),
     Step(
         folder="extra-1-compiling-dependencies",
         answer="extra-1-compiling-dependencies",
         max_added_mb=60,
-        dependency_install=r"--require-hashes",
-        app_source="src/dockerizing_python/main.py",
-        hashed_requirements="/app/requirements.txt",
-        python_env=True,
+        **EXPORTED,
+        app_source=SRC_APP,
         absent_paths=("pyvenv.cfg", "poetry", "/root/.cache", "/app/tests", "/app/db_password.txt"),
-        absent_modules=("poetry", "virtualenv", "pytest", "ruff", "psycopg2_binary"),
+        absent_modules=(*NO_DEV_TOOLS, "psycopg2_binary"),
         native_extension=("psycopg2._psycopg", "libpq.so.5"),
         fails_on_bare_slim=("psycopg2", "pg_config"),
         database=True,
@@ -176,26 +183,22 @@ STEPS = [
         answer="extra-2-need-for-speed",
         builds_on="step-5-larger-project",
         max_added_mb=80,
-        dependency_install=r"--require-hashes",
-        app_source="src/dockerizing_python/main.py",
-        hashed_requirements="/app/requirements.txt",
-        python_env=True,
+        **EXPORTED,
+        app_source=SRC_APP,
         absent_paths=("pyvenv.cfg", "poetry", "/app/tests"),
-        absent_modules=("poetry", "virtualenv", "pytest", "ruff"),
-        bytecode=("dockerizing_python.main", "fastapi.applications", "json.decoder"),
+        absent_modules=NO_DEV_TOOLS,
+        bytecode=BYTECODE,
         pip_cache_mount=True,
     ),
     Step(
         folder="extra-3-moving-complexity",
         answer="extra-3-moving-complexity",
         max_added_mb=80,
-        dependency_install=r"--require-hashes",
-        app_source="src/dockerizing_python/main.py",
-        hashed_requirements="/app/requirements.txt",
-        python_env=True,
+        **EXPORTED,
+        app_source=SRC_APP,
         absent_paths=("pyvenv.cfg", "poetry", "/app/tests"),
-        absent_modules=("poetry", "virtualenv", "pytest", "ruff"),
-        bytecode=("dockerizing_python.main", "fastapi.applications", "json.decoder"),
+        absent_modules=NO_DEV_TOOLS,
+        bytecode=BYTECODE,
         pip_cache_mount=True,
         committed_requirements=True,
         stages=1,
@@ -205,10 +208,8 @@ STEPS = [
         answer="final",
         builds_on="extra-3-moving-complexity",
         max_added_mb=80,
-        dependency_install=r"--require-hashes",
-        app_source="src/dockerizing_python/main.py",
-        hashed_requirements="/app/requirements.txt",
-        python_env=True,
+        **EXPORTED,
+        app_source=SRC_APP,
         # The series' folders, tests and tools stay out of the image.
         absent_paths=(
             "pyvenv.cfg", "/app/tests", "/app/tools", "/app/README.md",
@@ -216,7 +217,7 @@ STEPS = [
         ),
         # poetry-core, the build backend, is installed; Poetry itself is not.
         absent_modules=("poetry.console", "virtualenv", "pytest", "ruff"),
-        bytecode=("dockerizing_python.main", "fastapi.applications", "json.decoder"),
+        bytecode=BYTECODE,
         pip_cache_mount=True,
         committed_requirements=True,
         stages=1,
