@@ -8,11 +8,16 @@ import pytest
 from tools import docker_cli
 
 
+def edit_the_app(step, folder):
+    """A one-line change, new in every run: an edit seen before would hit the cache."""
+    source = folder / step.app_source
+    assert source.is_file(), f"{step.name}: the app belongs at {step.app_source}"
+    source.write_text(source.read_text() + f"# a one-line change ({uuid.uuid4().hex})\n")
+
+
 def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_images):
     images.get(step)  # the pristine folder's build warms the cache
-    source = step_copy / step.app_source
-    assert source.is_file(), f"{step.name}: the app belongs at {step.app_source}"
-    source.write_text(source.read_text() + "# a one-line change to the app\n")
+    edit_the_app(step, step_copy)
     tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
     scratch_images.append(tag)
     rebuild = docker_cli.build(step_copy, tag)
@@ -39,8 +44,7 @@ def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_
 @pytest.mark.applies_to(lambda step: step.code_change_downloads_nothing)
 def test_app_change_downloads_nothing(step, images, step_copy, scratch_images):
     images.get(step)
-    source = step_copy / step.app_source
-    source.write_text(source.read_text() + "# a one-line change to the app\n")
+    edit_the_app(step, step_copy)
     tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
     scratch_images.append(tag)
     rebuild = docker_cli.build(step_copy, tag)
