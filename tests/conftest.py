@@ -2,6 +2,7 @@
 
 import dataclasses
 import shutil
+import uuid
 from pathlib import Path
 
 import httpx
@@ -183,9 +184,14 @@ def step_copy(step, tmp_path) -> Path:
 
 
 @pytest.fixture
-def scratch_images():
-    """Tags of images a test builds for itself; removed afterwards."""
+def scratch_tag():
+    """Makes tags for images a test builds for itself; those images are removed afterwards."""
     tags: list[str] = []
-    yield tags
+
+    def new_tag() -> str:
+        tags.append(f"{IMAGE_REPOSITORY}/scratch:{uuid.uuid4().hex[:12]}")
+        return tags[-1]
+
+    yield new_tag
     for tag in tags:
         docker_cli.remove_image(tag)

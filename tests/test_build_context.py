@@ -1,6 +1,5 @@
 """What a folder's clutter does to the build context and the image."""
 
-import uuid
 
 from container_facts import find_paths_in_image, read_in_image
 from tools import docker_cli
@@ -24,10 +23,9 @@ def plant_junk(folder):
         big.truncate(BIG_FILE_BYTES)
 
 
-def test_junk_in_the_folder(step, step_copy, scratch_images):
+def test_junk_in_the_folder(step, step_copy, scratch_tag):
     plant_junk(step_copy)
-    tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
-    scratch_images.append(tag)
+    tag = scratch_tag()
     build = docker_cli.build(step_copy, tag)
     # Searched without starting the app: a stray .venv can break the app itself.
     found = find_paths_in_image(tag, "junk-venv-marker", "junk-git-marker", ".env", BIG_FILE)

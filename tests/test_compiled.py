@@ -1,7 +1,6 @@
 """A dependency that compiles: psycopg2 from source, on the full and the slim base."""
 
 import re
-import uuid
 
 import pytest
 import testinfra
@@ -35,7 +34,7 @@ def test_extension_links_the_system_library(step, images, shared_containers):
 
 
 @pytest.mark.applies_to(lambda step: step.fails_on_bare_slim)
-def test_bare_slim_cannot_compile_it(step, tmp_path, scratch_images):
+def test_bare_slim_cannot_compile_it(step, tmp_path, scratch_tag):
     requirement, message = step.fails_on_bare_slim
     pin = re.search(rf'"?{requirement}"?\s*=\s*"?(==[\w.]+)', (step.path / "pyproject.toml").read_text())
     assert pin, f"{step.name}: no pinned {requirement} in pyproject.toml"
@@ -43,8 +42,7 @@ def test_bare_slim_cannot_compile_it(step, tmp_path, scratch_images):
     (tmp_path / "Dockerfile").write_text(
         f"FROM python:3.11-slim\nRUN pip install --no-cache-dir {requirement}{pin.group(1)}\n"
     )
-    tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
-    scratch_images.append(tag)
+    tag = scratch_tag()
     with pytest.raises(docker_cli.BuildFailed) as failed:
         docker_cli.build(tmp_path, tag)
     assert message in failed.value.log.text, (

@@ -15,11 +15,10 @@ def edit_the_app(step, folder):
     source.write_text(source.read_text() + f"# a one-line change ({uuid.uuid4().hex})\n")
 
 
-def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_images):
+def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_tag):
     images.get(step)  # the pristine folder's build warms the cache
     edit_the_app(step, step_copy)
-    tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
-    scratch_images.append(tag)
+    tag = scratch_tag()
     rebuild = docker_cli.build(step_copy, tag)
 
     installs = rebuild.log.matching(step.dependency_install)
@@ -42,11 +41,10 @@ def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_
 
 
 @pytest.mark.applies_to(lambda step: step.code_change_downloads_nothing)
-def test_app_change_downloads_nothing(step, images, step_copy, scratch_images):
+def test_app_change_downloads_nothing(step, images, step_copy, scratch_tag):
     images.get(step)
     edit_the_app(step, step_copy)
-    tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
-    scratch_images.append(tag)
+    tag = scratch_tag()
     rebuild = docker_cli.build(step_copy, tag)
     fetched = [
         f"{i.text}: {line}"

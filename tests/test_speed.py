@@ -1,6 +1,5 @@
 """Build-time work that saves run-time and rebuild time: bytecode and pip's cache mount."""
 
-import uuid
 
 import pytest
 
@@ -36,10 +35,9 @@ def test_pip_cache_mount_stays_out_of_the_image(step, images, host):
 
 
 @pytest.mark.applies_to(lambda step: step.pip_cache_mount)
-def test_rebuild_from_scratch_downloads_nothing(step, images, scratch_images):
+def test_rebuild_from_scratch_downloads_nothing(step, images, scratch_tag):
     images.get(step)  # its build filled the cache mount
-    tag = f"dockerizing-python-test/scratch:{uuid.uuid4().hex[:12]}"
-    scratch_images.append(tag)
+    tag = scratch_tag()
     rebuild = docker_cli.build(step.path, tag, no_cache=True)
     output = [line for i in rebuild.log.matching(r"--require-hashes") for line in i.output]
     downloaded = [line.split()[1] for line in output if line.strip().startswith("Downloading ")]

@@ -10,7 +10,6 @@ and are filled by `python -m tools.readmes`; `--check` only reports what differs
 import difflib
 import re
 import sys
-from pathlib import Path
 
 from tools.series import REPO, STEPS, Step, starting_point
 

@@ -106,8 +106,14 @@ EXPORTED = {
 SRC_APP = "src/dockerizing_python/main.py"
 # Tools that build or test the app, never needed to run it.
 NO_DEV_TOOLS = ("poetry", "virtualenv", "pytest", "ruff")
-# Compiled at build time from extra 2 on: the app, a dependency, the standard library.
-BYTECODE = ("dockerizing_python.main", "fastapi.applications", "json.decoder")
+# Extra 2's lesson, kept from then on: bytecode compiled at build time (the app,
+# a dependency, the standard library) and pip's downloads in a cache mount.
+FAST = {
+    "bytecode": ("dockerizing_python.main", "fastapi.applications", "json.decoder"),
+    "pip_cache_mount": True,
+}
+# Extra 3's lesson, kept from then on: a committed export, one stage.
+COMMITTED_EXPORT = {"committed_requirements": True, "stages": 1}
 
 STEPS = [
     Step(
@@ -187,8 +193,7 @@ STEPS = [
         app_source=SRC_APP,
         absent_paths=("pyvenv.cfg", "poetry", "/app/tests"),
         absent_modules=NO_DEV_TOOLS,
-        bytecode=BYTECODE,
-        pip_cache_mount=True,
+        **FAST,
     ),
     Step(
         folder="extra-3-moving-complexity",
@@ -198,10 +203,8 @@ STEPS = [
         app_source=SRC_APP,
         absent_paths=("pyvenv.cfg", "poetry", "/app/tests"),
         absent_modules=NO_DEV_TOOLS,
-        bytecode=BYTECODE,
-        pip_cache_mount=True,
-        committed_requirements=True,
-        stages=1,
+        **FAST,
+        **COMMITTED_EXPORT,
     ),
     Step(
         folder=".",
@@ -217,10 +220,8 @@ STEPS = [
         ),
         # poetry-core, the build backend, is installed; Poetry itself is not.
         absent_modules=("poetry.console", "virtualenv", "pytest", "ruff"),
-        bytecode=BYTECODE,
-        pip_cache_mount=True,
-        committed_requirements=True,
-        stages=1,
+        **FAST,
+        **COMMITTED_EXPORT,
         code_change_downloads_nothing=True,
         healthcheck=True,
         production_checks=True,
