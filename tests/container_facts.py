@@ -1,4 +1,9 @@
-"""Facts read inside a running container with the image's own Python (no ps needed)."""
+"""Facts read inside containers with the image's own Python (no ps needed).
+
+Processes are read in the running server, as its own user. What the image holds is
+read by `in_image`, as root: the app's user cannot see into root's 0700 home, and a
+check that could not look must never pass for one that found nothing.
+"""
 
 import json
 from dataclasses import dataclass
@@ -23,12 +28,47 @@ print(json.dumps(found))
 
 _FIND = r"""
 import os, sys
-names = set(sys.argv[1:])
-for top, dirs, files in os.walk("/"):
+
+def unreadable(error):
+    raise error  # a directory it cannot read must fail, not pass for empty
+
+names = set()
+for wanted in sys.argv[1:]:
+    if not wanted.startswith("/"):
+        names.add(wanted)
+        continue
+    try:
+        os.lstat(wanted)
+        print(wanted)
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+for top, dirs, files in os.walk("/", onerror=unreadable) if names else ():
     if top == "/":
         dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev")]
     for name in names.intersection(dirs + files):
         print(os.path.join(top, name))
+"""
+
+_LIST = r"""
+import os, sys
+try:
+    print("\n".join(os.listdir(sys.argv[1])))
+except FileNotFoundError:
+    pass
+"""
+
+_IMPORTABLE = r"""
+import importlib.util, os, pwd, site, sys
+# Root's Python skips the other users' own site-packages: look there too.
+for user in pwd.getpwall():
+    site.addsitedir(os.path.join(user.pw_dir, ".local", "lib",
+                                 "python%d.%d" % sys.version_info[:2], "site-packages"))
+for name in sys.argv[1:]:
+    try:
+        if importlib.util.find_spec(name):
+            print(name)
+    except ModuleNotFoundError:  # its parent package is missing
+        pass
 """
 
 
@@ -52,15 +92,35 @@ def gunicorn_master_and_workers(host) -> tuple[Process, list[Process]]:
     return master, workers
 
 
-def find_paths(host, *names: str) -> list[str]:
-    """Every path in the container's filesystem whose last part is one of `names`."""
-    return host.check_output("python3 -c %s " + " ".join(["%s"] * len(names)), _FIND, *names).split()
+def in_image(image: str, *command: str, user: str = "0") -> str:
+    """Output of `command` in a throwaway container of `image`, as root unless told.
+
+    Root reads every directory whatever USER the image sets; a fresh container shows the
+    image, not what the app wrote since; and a probe never writes the .pyc it looks for.
+    """
+    return docker_cli.docker(
+        "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--user", user,
+        "--env", "PYTHONDONTWRITEBYTECODE=1", "--entrypoint", command[0], image, *command[1:],
+    )
 
 
-def find_paths_in_image(image: str, *names: str) -> list[str]:
-    """The same, in a throwaway container that runs only the search, not the app."""
-    return docker_cli.docker("run", "--rm", "--entrypoint", "python3", image, "-c", _FIND, *names).split()
+def find_paths(image: str, *names: str, user: str = "0") -> list[str]:
+    """Paths in the image whose last part is one of `names`; an absolute name: that path.
+
+    An unreadable directory fails the search (DockerError) rather than read as absent.
+    """
+    return in_image(image, "python3", "-c", _FIND, *names, user=user).splitlines()
+
+
+def list_dir(image: str, path: str) -> list[str]:
+    """Entries of the directory `path` in the image; none if it does not exist."""
+    return in_image(image, "python3", "-c", _LIST, path).splitlines()
+
+
+def importable(image: str, *modules: str) -> list[str]:
+    """Those of `modules` that the image's Python finds, for any user."""
+    return in_image(image, "python3", "-c", _IMPORTABLE, *modules).splitlines()
 
 
 def read_in_image(image: str, path: str) -> str:
-    return docker_cli.docker("run", "--rm", "--entrypoint", "cat", image, path)
+    return in_image(image, "cat", path)

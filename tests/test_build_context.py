@@ -1,7 +1,7 @@
 """What a folder's clutter does to the build context and the image."""
 
 
-from container_facts import find_paths_in_image, read_in_image
+from container_facts import find_paths, read_in_image
 from tools import docker_cli
 
 BIG_FILE_BYTES = 50_000_000
@@ -28,7 +28,7 @@ def test_junk_in_the_folder(step, step_copy, scratch_tag):
     tag = scratch_tag()
     build = docker_cli.build(step_copy, tag)
     # Searched without starting the app: a stray .venv can break the app itself.
-    found = find_paths_in_image(tag, "junk-venv-marker", "junk-git-marker", ".env", BIG_FILE)
+    found = find_paths(tag, "junk-venv-marker", "junk-git-marker", ".env", BIG_FILE)
     # Only our .env counts: some packages ship a file of that name.
     found = [p for p in found if not p.endswith(".env") or "fake-secret" in read_in_image(tag, p)]
     context_mb = build.log.context_bytes / 1e6

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-import testinfra
 
+from container_facts import in_image
 from tools import docker_cli
 
 
@@ -16,20 +16,20 @@ def images_of(step, images):
 
 
 @pytest.mark.applies_to(lambda step: step.native_extension)
-def test_extension_links_the_system_library(step, images, shared_containers):
+def test_extension_links_the_system_library(step, images):
     module, library = step.native_extension
     for name, tag, absent_commands in images_of(step, images):
-        host = testinfra.get_host(f"docker://{shared_containers.serve(tag).id}")
-        path = host.check_output("python3 -c %s %s", "import importlib, sys; "
-                                 "print(importlib.import_module(sys.argv[1]).__file__)", module)
-        linked = host.check_output("ldd %s", path)
+        path = in_image(tag, "python3", "-c", "import importlib, sys; "
+                        "print(importlib.import_module(sys.argv[1]).__file__)", module)
+        linked = in_image(tag, "ldd", path)
         match = re.search(rf"{re.escape(library)} => (\S+)", linked)
         assert match, f"{name}: {module} does not link {library}:\n{linked}"
         assert ".libs" not in match.group(1), (
             f"{name}: {module} uses a bundled {match.group(1)} (a -binary wheel), "
             "not the system library"
         )
-        present = [command for command in absent_commands if host.exists(command)]
+        present = in_image(tag, "python3", "-c", "import shutil, sys; "
+                           "print(*filter(shutil.which, sys.argv[1:]))", *absent_commands).split()
         assert not present, f"{name}: the final image still has {present}"
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from container_facts import find_paths
+from container_facts import find_paths, importable, in_image, read_in_image
 from tools import docker_cli
 from tools.series import BY_NAME
 
@@ -17,9 +17,12 @@ PYTHON_ENV = {
 
 
 @pytest.mark.applies_to(lambda step: step.poetry)
-def test_poetry_in_the_image(step, host):
-    installed = host.run("poetry --version")
-    assert installed.rc == 0, f"{step.name} is meant to ship Poetry, but `poetry` is missing"
+def test_poetry_in_the_image(step, image):
+    try:
+        installed = in_image(image, "poetry", "--version")
+    except docker_cli.DockerError as error:
+        pytest.fail(f"{step.name} is meant to ship Poetry, but `poetry --version` fails: {error}",
+                    pytrace=False)
     dockerfile = (step.path / "Dockerfile").read_text()
     pin = re.search(r"poetry==([\w.]+)", dockerfile)
     if step.poetry == "unpinned":
@@ -29,30 +32,25 @@ def test_poetry_in_the_image(step, host):
         )
     else:
         assert pin, f"{step.name}: pin Poetry in the Dockerfile (pip install poetry==X.Y.Z)"
-        assert pin.group(1) in installed.stdout, (
-            f"{step.name}: the Dockerfile pins Poetry {pin.group(1)}, "
-            f"the image has {installed.stdout.strip()}"
+        assert pin.group(1) in installed, (
+            f"{step.name}: the Dockerfile pins Poetry {pin.group(1)}, the image has {installed}"
         )
 
 
 @pytest.mark.applies_to(lambda step: step.absent_paths or step.absent_modules)
-def test_absent_from_the_image(step, host):
-    names = [p for p in step.absent_paths if not p.startswith("/")]
-    found = find_paths(host, *names) if names else []
-    found += [p for p in step.absent_paths if p.startswith("/") and host.file(p).exists]
+def test_absent_from_the_image(step, image):
+    found = find_paths(image, *step.absent_paths) if step.absent_paths else []
     assert not found, f"{step.name}: these must not be in the image: {found}"
-    for module in step.absent_modules:
-        spec = host.run("python3 -c %s %s", "import importlib.util as u, sys; "
-                        "print(u.find_spec(sys.argv[1]) is not None)", module)
-        assert spec.stdout.strip() == "False", f"{step.name}: {module} is importable in the image"
+    modules = importable(image, *step.absent_modules) if step.absent_modules else []
+    assert not modules, f"{step.name}: these modules are importable in the image: {modules}"
 
 
 @pytest.mark.applies_to(lambda step: step.hashed_requirements)
-def test_requirements_carry_hashes(step, host):
-    requirements = host.file(step.hashed_requirements)
-    assert requirements.exists, f"{step.name}: {step.hashed_requirements} is not in the image"
+def test_requirements_carry_hashes(step, image):
+    path = step.hashed_requirements
+    assert find_paths(image, path), f"{step.name}: {path} is not in the image"
     # One requirement per logical line: join the backslash continuations.
-    logical = requirements.content_string.replace("\\\n", " ").splitlines()
+    logical = read_in_image(image, path).replace("\\\n", " ").splitlines()
     entries = [line for line in logical if line.strip() and not line.lstrip().startswith("#")]
     assert entries, f"{step.name}: {step.hashed_requirements} lists no requirement"
     unhashed = [line.split()[0] for line in entries if "--hash=sha256:" not in line]
@@ -77,3 +75,21 @@ def test_adds_less_than_the_previous_lesson(step, images):
         f"{step.name} adds {added[step.name] / 1e6:.0f} MB over its base, "
         f"{other.name} {added[other.name] / 1e6:.0f} MB: it should add less"
     )
+
+
+def test_the_probe_sees_what_the_image_user_cannot(tmp_path, scratch_tag):
+    """The suite's own eyes: a file in root's 0700 home of an image that runs as 1000."""
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11\n"
+        "RUN mkdir -p /root/.cache/hidden && touch /root/.cache/hidden/probe-marker"
+        " && chmod 0700 /root /root/.cache\n"
+        "USER 1000\n"
+    )
+    tag = scratch_tag()
+    docker_cli.build(tmp_path, tag)
+    found = find_paths(tag, "probe-marker", "/root/.cache")
+    assert sorted(found) == ["/root/.cache", "/root/.cache/hidden/probe-marker"], found
+    # Where it cannot read, the search must fail, never report the file absent.
+    for wanted in ("probe-marker", "/root/.cache/hidden/probe-marker"):
+        with pytest.raises(docker_cli.DockerError, match="Permission denied"):
+            find_paths(tag, wanted, user="1000")
