@@ -1,5 +1,6 @@
 """The series' web service: the same tiny API in every step."""
 
+import logging
 import os
 from contextlib import closing
 from typing import Any
@@ -15,6 +16,10 @@ STEP = "extra-1-compiling-dependencies"
 CONNECT_TIMEOUT = 2
 
 app = FastAPI(title="Dockerizing Python")
+
+# Gunicorn's own error log: under gunicorn it reaches `docker logs` with a
+# timestamp, the worker's pid and the level; in unit tests it reaches pytest.
+log = logging.getLogger("gunicorn.error")
 
 
 @app.get("/")
@@ -61,8 +66,8 @@ def db() -> dict[str, str] | JSONResponse:
             (version,) = cursor.fetchone()
     except (psycopg2.Error, OSError) as error:
         # Down, unreachable, or the secret is missing: say so instead of a 500.
-        return JSONResponse(
-            status_code=503,
-            content={"error": "database unavailable", "detail": str(error).strip()},
-        )
+        # The reason names hosts and users: for the operator's log, not the client.
+        # WARNING, not ERROR: the app copes, and recovers when the database returns.
+        log.warning("database unavailable: %s", " ".join(str(error).split()))
+        return JSONResponse(status_code=503, content={"error": "database unavailable"})
     return {"server_version": version}
