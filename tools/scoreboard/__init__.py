@@ -14,3 +14,8 @@ DOCS = REPO / "docs"
 JSON_PATH = DOCS / "scoreboard.json"
 MARKDOWN_PATH = DOCS / "scoreboard.md"
 CHART_PATH = DOCS / "scoreboard.png"
+
+# How the throughput column is measured (measure.py runs it, render.py describes it).
+LOAD_WORKERS = 2  # WORKERS in the container's environment
+LOAD_THREADS, LOAD_CONNECTIONS = 1, 50  # wrk -t, -c
+WARM_UP_S, LOAD_S = 2, 10

@@ -1,6 +1,9 @@
-"""docs/scoreboard.png from docs/scoreboard.json: what each image adds and how long it builds."""
+"""docs/scoreboard.png from docs/scoreboard.json: what each image adds, how long it builds,
+how many requests it serves."""
 
 from pathlib import Path
+
+from tools.scoreboard import LOAD_WORKERS
 
 MB = 1e6
 
@@ -39,9 +42,9 @@ def draw(data: dict, path: Path) -> None:
     value = lambda entry, key: entry[key]["median"] if entry["status"] == "ok" else 0
 
     height = 1.6 + 0.45 * max(len(entries), 2)
-    figure, (size_axes, time_axes) = plt.subplots(
-        1, 2, figsize=(13, height), sharey=True, layout="constrained",
-        gridspec_kw={"width_ratios": [1, 1.4]},
+    figure, (size_axes, time_axes, load_axes) = plt.subplots(
+        1, 3, figsize=(17, height), sharey=True, layout="constrained",
+        gridspec_kw={"width_ratios": [1, 1.4, 1]},
     )
     added = [entry["added_bytes"] / MB if good else 0 for entry, good in zip(entries, ok)]
     bars = size_axes.barh(positions, added, color="#4c72b0")
@@ -57,7 +60,7 @@ def draw(data: dict, path: Path) -> None:
     cold = [value(entry, "cold_build_s") for entry in entries]
     change = [value(entry, "code_change_rebuild_s") for entry in entries]
     for offset, times, name, color in (
-        (-thickness / 2, cold, "cold build (no cache)", "#dd8452"),
+        (-thickness / 2, cold, "cold build (no cache, empty cache mounts)", "#dd8452"),
         (thickness / 2, change, "rebuild after a one-line app change", "#55a868"),
     ):
         bars = time_axes.barh(
@@ -68,9 +71,23 @@ def draw(data: dict, path: Path) -> None:
             padding=3, fontsize=8,
         )
     time_axes.set_title("Build time (s)", fontsize=11)
+
+    # Entries measured before the throughput column, or without wrk, have none.
+    rates = [(entry.get("throughput_rps") or {}).get("median") if good else None
+             for entry, good in zip(entries, ok)]
+    bars = load_axes.barh(positions, [rate or 0 for rate in rates], color="#8172b3")
+    load_axes.bar_label(
+        bars, padding=3, fontsize=9,
+        labels=[f"{rate:,.0f}" if rate is not None else "—" if good else "failed"
+                for rate, good in zip(rates, ok)],
+    )
+    if not any(rates):  # a panel of dashes: no axis around -0.05..0.05
+        load_axes.set_xlim(0, 1)
+        load_axes.set_xticks([])
+    load_axes.set_title(f"Throughput, GET / (req/s, {LOAD_WORKERS} workers)", fontsize=11)
     figure.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
 
-    for axes in (size_axes, time_axes):
+    for axes in (size_axes, time_axes, load_axes):
         axes.margins(x=0.2)
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="x", alpha=0.3)

@@ -28,9 +28,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m tools.scoreboard",
         description=(
             "Build every image of the series (each step and its variants, from "
-            "tools/series.py), measure sizes, layers, build, start-up and stop times, and "
-            "write docs/scoreboard.json, docs/scoreboard.md, docs/scoreboard.png and the "
-            "READMEs' measured sections. `bash tools/measure` sets up what this needs."
+            "tools/series.py), measure sizes, layers, build, start-up and stop times and "
+            "throughput (with wrk), and write docs/scoreboard.json, docs/scoreboard.md, "
+            "docs/scoreboard.png and the READMEs' measured sections. Before builds from "
+            "scratch it empties the engine's BuildKit cache mounts and, for images with cache "
+            "mounts, its layer cache (images stay). `bash tools/measure` sets up what this needs."
         ),
     )
     parser.add_argument(

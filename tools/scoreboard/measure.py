@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools import docker_cli
+from tools.scoreboard import LOAD_CONNECTIONS, LOAD_S, LOAD_THREADS, LOAD_WORKERS, WARM_UP_S
 from tools.series import REPO, Step, Variant
 
 IMAGE_REPOSITORY = "dockerizing-python-scoreboard"
@@ -58,6 +59,13 @@ class Image:
 
 def images_of(steps: list[Step]) -> list[Image]:
     return [Image(step, variant) for step in steps for variant in (None, *step.variants)]
+
+
+_CACHE_MOUNT = re.compile(r"--mount=\S*\btype=cache\b")
+
+
+def uses_cache_mounts(dockerfile: Path) -> bool:
+    return bool(_CACHE_MOUNT.search(dockerfile.read_text()))
 
 
 def dockerfile_digest(path: Path) -> str:
@@ -157,6 +165,54 @@ def first_200(container: docker_cli.Container, path: str, deadline: Deadline) ->
     raise docker_cli.DockerError(
         f"no 200 from {path} within {STARTUP_LIMIT} s:\n{container.logs()}"
     )
+
+
+def empty_cache_mounts(deadline: Deadline) -> None:
+    """Empty every BuildKit cache mount (`RUN --mount=type=cache`) of the engine."""
+    docker_cli.docker(
+        "builder", "prune", "--force", "--filter", "type=exec.cachemount", timeout=deadline.left(120)
+    )
+
+
+def drop_layer_cache(deadline: Deadline) -> None:
+    """Forget every cached layer of the engine (images stay), keeping the cache mounts."""
+    docker_cli.docker(
+        "builder", "prune", "--force", "--all", "--filter", "type=regular", timeout=deadline.left(120)
+    )
+
+
+class LoadTestFailed(Exception):
+    pass
+
+
+_WRK_RATE = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
+_WRK_SOCKET_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
+_WRK_HTTP_ERRORS = re.compile(r"Non-2xx or 3xx responses: (\d+)")
+
+
+def wrk(url: str, seconds: int, deadline: Deadline) -> dict:
+    """One wrk run: requests per second and the errors it counted."""
+    command = ["wrk", f"-t{LOAD_THREADS}", f"-c{LOAD_CONNECTIONS}", f"-d{seconds}s", url]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=deadline.left(seconds + 30))
+    rate = _WRK_RATE.search(proc.stdout)
+    if proc.returncode != 0 or not rate:
+        raise LoadTestFailed(f"{' '.join(command[:-1])} failed:\n{proc.stdout}{proc.stderr}".strip())
+    socket_errors = _WRK_SOCKET_ERRORS.search(proc.stdout)
+    http_errors = _WRK_HTTP_ERRORS.search(proc.stdout)
+    return {
+        "rps": float(rate.group(1)),
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+        "http_errors": int(http_errors.group(1)) if http_errors else 0,
+    }
+
+
+def wrk_version() -> str | None:
+    """`wrk -v` prints "wrk VERSION [engine] ..." (and exits 1); None without wrk."""
+    if not shutil.which("wrk"):
+        return None
+    proc = subprocess.run(["wrk", "-v"], capture_output=True, text=True, timeout=10)
+    words = (proc.stdout + proc.stderr).split()
+    return words[1] if len(words) > 1 and words[0] == "wrk" else "unknown"
 
 
 class Scratch:
@@ -259,18 +315,35 @@ def measure(image: Image, repeat: int, timeout: float, say=print) -> dict:
     try:
         entry["base"] = base_facts(image.base)
 
-        cold, context, warnings = [], [], []
+        cache_mounts = uses_cache_mounts(image.step.path / image.dockerfile)
+        cold, warm, context, warnings = [], [], [], []
+
+        def every_run_ran(build: docker_cli.Build) -> None:
+            # A build from scratch runs every RUN; one that did not makes the time meaningless.
+            if reused := [i.text for i in build.log.instructions if i.cached and i.text.startswith("RUN")]:
+                warnings.append(f"{phase} took these from the cache: {reused}")
+                say(f"warning: {warnings[-1]}")
+
         for attempt in range(1, repeat + 1):
             phase = f"cold build {attempt}/{repeat}"
+            empty_cache_mounts(deadline)
             folder = scratch.copy(image.step.path, fresh_mtimes=True)
             build = scratch.build(folder, image, image.tag, deadline, no_cache=True)
             cold.append(build.seconds)
             context.append(build.log.context_bytes)
             say(f"{phase}: {build.seconds:.1f} s, context {build.log.context_bytes} B")
-            # --no-cache should run every RUN; one that did not makes the time meaningless.
-            if reused := [i.text for i in build.log.instructions if i.cached and i.text.startswith("RUN")]:
-                warnings.append(f"{phase} took these from the cache: {reused}")
-                say(f"warning: {warnings[-1]}")
+            every_run_ran(build)
+            if cache_mounts:
+                # BuildKit's --no-cache ignores cache mounts too; dropping the layer cache
+                # runs every instruction again with the mounts as the cold build left them.
+                phase = f"rebuild from scratch, cache mounts warm {attempt}/{repeat}"
+                scratch.remove_image(image.tag)
+                drop_layer_cache(deadline)
+                folder = scratch.copy(image.step.path, fresh_mtimes=True)
+                build = scratch.build(folder, image, image.tag, deadline)
+                warm.append(build.seconds)
+                say(f"{phase}: {build.seconds:.1f} s")
+                every_run_ran(build)
 
         noop = []
         for attempt in range(1, repeat + 1):
@@ -320,6 +393,32 @@ def measure(image: Image, repeat: int, timeout: float, say=print) -> dict:
             container.remove()
             say(f"start-up {startup[-1]:.2f} s, docker stop {stop[-1]:.2f} s")
 
+        throughput = None
+        if shutil.which("wrk"):
+            runs, load, workers = [], [], None
+            for attempt in range(1, repeat + 1):
+                phase = f"throughput {attempt}/{repeat}"
+                container = docker_cli.run(image.tag, {"WORKERS": str(LOAD_WORKERS)})
+                scratch.containers.append(container)
+                first_200(container, "/", deadline)
+                workers = process_facts(container, deadline)["workers"]
+                wrk(container.url + "/", WARM_UP_S, deadline)
+                # How busy the machine was (builds, other work) as the sample began.
+                load.append(round(os.getloadavg()[0], 2))
+                runs.append(wrk(container.url + "/", LOAD_S, deadline))
+                container.remove()
+                say(f"{phase}: {runs[-1]['rps']:.0f} requests/s, errors: "
+                    f"{runs[-1]['http_errors']} HTTP, {runs[-1]['socket_errors']} socket")
+            throughput = {
+                **spread([run["rps"] for run in runs]),
+                "http_errors": [run["http_errors"] for run in runs],
+                "socket_errors": [run["socket_errors"] for run in runs],
+                "load_average_1m": load,
+                "workers": workers,
+            }
+        else:
+            say("wrk is not installed: no throughput (install it: apt-get install wrk, brew install wrk)")
+
         entry.update({
             "size_bytes": size,
             "added_bytes": size - entry["base"]["size_bytes"],
@@ -327,6 +426,9 @@ def measure(image: Image, repeat: int, timeout: float, say=print) -> dict:
             "added_layers": layers - entry["base"]["layers"],
             "context_bytes": max(context),
             "cold_build_s": spread(cold),
+            "cache_mounts": cache_mounts,
+            # None: the Dockerfile has no cache mount, so it would equal the cold build.
+            "rebuild_warm_cache_mounts_s": spread(warm) if warm else None,
             "noop_rebuild_s": spread(noop),
             "code_change_rebuild_s": spread(change),
             # None: no instruction matched the step's dependency_install pattern.
@@ -334,6 +436,7 @@ def measure(image: Image, repeat: int, timeout: float, say=print) -> dict:
             "startup_s": spread(startup),
             "stop_s": spread(stop),
             "stop_exit_codes": exit_codes,
+            "throughput_rps": throughput,  # None: wrk was not installed
             "user": {"uid": facts["uid"], "name": facts["user"]},
             "pid1": facts["pid1"],
             "workers": facts["workers"],
@@ -345,7 +448,7 @@ def measure(image: Image, repeat: int, timeout: float, say=print) -> dict:
         entry.update(status="failed", phase=phase, error=redact(error.log.tail(), scratch.root, REPO))
     except (OutOfTime, subprocess.TimeoutExpired):
         entry.update(status="failed", phase=phase, error=f"took longer than --timeout {timeout:.0f} s")
-    except (docker_cli.DockerError, OSError) as error:
+    except (docker_cli.DockerError, LoadTestFailed, OSError) as error:
         entry.update(status="failed", phase=phase, error=redact(str(error), scratch.root, REPO))
     finally:
         scratch.clean()
@@ -388,4 +491,12 @@ def environment(repeat: int) -> dict:
             "compose": docker_cli.docker("compose", "version", "--short"),
         },
         "repeat": repeat,
+        "load_test": {
+            "wrk": wrk_version(),
+            "threads": LOAD_THREADS,
+            "connections": LOAD_CONNECTIONS,
+            "warm_up_s": WARM_UP_S,
+            "duration_s": LOAD_S,
+            "workers": LOAD_WORKERS,
+        },
     }

@@ -1,15 +1,19 @@
 """Markdown from docs/scoreboard.json and nothing else: the same JSON renders the same text.
 
 A test re-renders the committed JSON and compares it with the READMEs, so nothing here may
-read the clock, the machine or the files of the series.
+read the clock, the machine or the files of the series. Entries measured before a column
+existed lack its field and show "—".
 """
+
+from tools.scoreboard import LOAD_CONNECTIONS, LOAD_S, LOAD_THREADS, LOAD_WORKERS, WARM_UP_S
 
 GIB = 1024**3
 MISSING = "—"
 HEADER = (
     "image", "base", "size", "added over base", "layers (added)", "cold build",
-    "rebuild, no change", "rebuild, app change", "app change reinstalls dependencies",
-    "build context", "start-up", "`docker stop`", "user", "workers", "healthcheck",
+    "rebuild from scratch, cache mounts warm", "rebuild, no change", "rebuild, app change",
+    "app change reinstalls dependencies", "build context", "start-up", "`docker stop`",
+    f"throughput (req/s, {LOAD_WORKERS} workers)", "user", "workers", "healthcheck",
 )
 
 
@@ -25,9 +29,19 @@ def human_bytes(count: int) -> str:
     return f"{value:.{digits}f} {unit}"
 
 
-def seconds(timing: dict) -> str:
+def seconds(timing: dict | None) -> str:
+    if timing is None:
+        return MISSING
     median = timing["median"]
     return f"{median:.0f} s" if median >= 100 else f"{median:.1f} s"
+
+
+def throughput(entry: dict) -> str:
+    measured = entry.get("throughput_rps")
+    if measured is None:
+        return MISSING
+    errors = sum(measured["http_errors"]) + sum(measured["socket_errors"])
+    return f"{measured['median']:,.0f}" + (f" ({errors:,} errors)" if errors else "")
 
 
 def yes_no(value) -> str:
@@ -64,12 +78,14 @@ def row(entry: dict, linked: bool, repo: str, root_readme: str) -> list[str]:
         f"+{human_bytes(entry['added_bytes'])}",
         f"{entry['layers']} (+{entry['added_layers']})",
         seconds(entry["cold_build_s"]),
+        seconds(entry.get("rebuild_warm_cache_mounts_s")),
         seconds(entry["noop_rebuild_s"]),
         seconds(entry["code_change_rebuild_s"]),
         yes_no(entry["code_change_reinstalls_dependencies"]),
         human_bytes(entry["context_bytes"]),
         seconds(entry["startup_s"]),
         seconds(entry["stop_s"]),
+        throughput(entry),
         user(entry),
         str(entry["workers"]),
         yes_no(entry["healthcheck"]),
@@ -164,7 +180,7 @@ def overview(data: dict, repo: str, root_readme: str, chart: str, json_link: str
         + "\n"
         + table(entries, linked=True, repo=repo, root_readme=root_readme)
         + "\n"
-        + f"![Size added over the base image, and cold and app-change build times, per image]({chart})\n"
+        + f"![Size added over the base image, cold and app-change build times, and throughput, per image]({chart})\n"
     )
 
 
@@ -187,13 +203,23 @@ def step_section(data: dict, step: str) -> str:
     )
 
 
-LEGEND = """\
+LEGEND = f"""\
 What each column means:
 
 - **size**, **added over base**, **layers (added)**: the image as `docker image inspect` reports
   it, and what it adds to its base image (base sizes differ between Docker Hub's images and
   offline stand-ins; what a step adds does not).
-- **cold build**: `docker compose build --no-cache`, the base image already present.
+- **cold build**: `docker compose build --no-cache`, the base image already present, right
+  after `docker builder prune --filter type=exec.cachemount` emptied BuildKit's cache mounts
+  (`RUN --mount=type=cache`): what a new machine or CI runner pays. (BuildKit's `--no-cache`
+  also runs with empty cache mounts; the prune makes sure of it.)
+- **rebuild from scratch, cache mounts warm**: only for images whose Dockerfile has
+  `--mount=type=cache` (— for the others, where it would equal the cold build): right after a
+  cold build, the image is removed and the engine's layer cache dropped
+  (`docker builder prune --all --filter type=regular`), then the image is built again. Every
+  instruction runs, but the cache mounts hold what the cold build left in them: what a
+  rebuild from scratch costs on a developer's machine. `--no-cache` cannot measure this, as
+  it ignores the cache mounts too.
 - **rebuild, no change**: the same build again, nothing changed.
 - **rebuild, app change**: the build after appending one comment line to the app's source;
   **app change reinstalls dependencies** says whether that re-ran the dependency install
@@ -201,6 +227,16 @@ What each column means:
 - **build context**: what BuildKit transferred as the build context.
 - **start-up**: from `docker run` to the first HTTP 200 on `/`; **`docker stop`**: how long
   `docker stop` took (gunicorn shuts down on SIGTERM; Docker kills after 10 s).
+- **throughput**: requests per second on `GET /`, measured with `wrk`
+  (a load generator; Debian package `wrk`) on the same machine: the container runs with
+  `WORKERS={LOAD_WORKERS}` in its environment (whatever the image's default), its port
+  published on 127.0.0.1; a {WARM_UP_S}-second warm-up run, then
+  `wrk -t{LOAD_THREADS} -c{LOAD_CONNECTIONS} -d{LOAD_S}s`, one sample per repeat, the table
+  showing the median. wrk and the server share the machine's CPUs, so compare images measured
+  together rather than numbers from different machines. "(N errors)" counts failed requests
+  (socket errors, and answers 400 and above). The JSON keeps every sample, its errors and
+  the 1-minute load average as it began; — where wrk was not installed or the image was
+  measured before this column existed.
 - **user**: the user of the server process (PID 1); **workers**: gunicorn workers at the
   image's defaults; **healthcheck**: whether the image declares one.
 """
