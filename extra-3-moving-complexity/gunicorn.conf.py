@@ -9,3 +9,10 @@ workers = int(os.environ.get("WORKERS", "2"))
 # Gunicorn manages the processes; uvicorn serves the async app in each of them.
 worker_class = "uvicorn_worker.UvicornWorker"
 accesslog = "-"
+
+# The image's user has no home and, where the platform makes the root
+# filesystem read-only, nothing else is writable either: the workers'
+# heartbeat files go to /dev/shm, a tmpfs every container gets, and gunicorn's
+# control socket (for `gunicornc`, which no container uses) is not opened.
+worker_tmp_dir = "/dev/shm"
+control_socket_disable = True

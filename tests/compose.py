@@ -50,10 +50,13 @@ class ComposeProject:
 
 
 @contextlib.contextmanager
-def compose_up(step):
+def compose_up(step, provokes_errors: bool = False):
+    """The step's services, up; unless the test provokes errors, the app's log stays clean."""
     project = ComposeProject(step.path, f"dpt-{step.name}")
     try:
         project.up()
         yield project
+        problems = [] if provokes_errors else docker_cli.log_problems(project.run("logs", "app").stdout)
     finally:
         project.down()
+    assert not problems, f"{step.name}: error lines in the app's log: {problems[:5]}"

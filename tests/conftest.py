@@ -99,18 +99,28 @@ class Images:
 
 
 class Containers:
-    """Starts containers and removes every one of them, pass or fail."""
+    """Starts containers and removes every one of them, pass or fail.
+
+    A container's whole log is read before it goes: an ERROR, CRITICAL or
+    Traceback line fails the test, unless the test provoked it on purpose.
+    """
 
     def __init__(self):
         self.started: list[docker_cli.Container] = []
         self.serving: dict[str, docker_cli.Container] = {}
+        self.provoking: set[str] = set()
 
-    def start(self, image: str, env: dict[str, str] | None = None) -> docker_cli.Container:
+    def start(
+        self, image: str, env: dict[str, str] | None = None,
+        options: tuple[str, ...] = (), provokes_errors: bool = False,
+    ) -> docker_cli.Container:
         try:
-            container = docker_cli.run(image, env)
+            container = docker_cli.run(image, env, options=options)
         except docker_cli.DockerError as error:
             pytest.fail(str(error), pytrace=False)
         self.started.append(container)
+        if provokes_errors:
+            self.provoking.add(container.id)
         try:
             docker_cli.wait_until_serving(container)
         except docker_cli.DockerError as error:
@@ -124,10 +134,16 @@ class Containers:
         return self.serving[image]
 
     def remove_all(self) -> None:
+        unclean = {}
         for container in self.started:
+            if container.id not in self.provoking:
+                if problems := docker_cli.log_problems(container.logs(lines="all")):
+                    unclean[container.id[:12]] = problems[:5]
             container.remove()
         self.started.clear()
         self.serving.clear()
+        if unclean:
+            pytest.fail(f"error lines in the log of containers the suite started: {unclean}", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +185,7 @@ def http(server):
 
 @pytest.fixture
 def host(server):
+    """The server's processes, seen as its own user; image contents: container_facts.in_image."""
     return testinfra.get_host(f"docker://{server.id}")
 
 

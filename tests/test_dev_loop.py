@@ -8,13 +8,15 @@ import pytest
 from compose import ComposeProject
 
 SECONDS_TO_SEE_AN_EDIT = 90
+# The dev loop has its own compose file: watch needs a writable root filesystem.
+DEV_COMPOSE = "compose.dev.yml"
 
 
 @pytest.mark.applies_to(lambda step: step.dev_loop)
 def test_compose_watch_brings_an_edit_in(step, step_copy):
     project = ComposeProject(step_copy, f"dpt-watch-{step.name}")
     watch = subprocess.Popen(
-        [*project.base, "watch"], cwd=step_copy, env=project.env,
+        [*project.base, "--file", DEV_COMPOSE, "watch"], cwd=step_copy, env=project.env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:

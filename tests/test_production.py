@@ -1,6 +1,7 @@
 """The final image under conditions production brings: health probes, crashes, load."""
 
 import asyncio
+import threading
 import time
 
 import httpx
@@ -8,24 +9,30 @@ import pytest
 import testinfra
 
 from container_facts import gunicorn_master_and_workers
+from load import OK, REFUSED, run_load
+from tools import docker_cli
 
 LOAD_REQUESTS = 2000
 LOAD_CONCURRENCY = 50
 LOAD_SECONDS = 60
+# The stop and recycle tests: seconds of load, and clients at once.
+SHORT_LOAD_SECONDS = 4
+SHORT_LOAD_CLIENTS = 20
+STOP_GRACE = 10  # `docker stop`'s default, and the compose file's
 
 
 @pytest.mark.applies_to(lambda step: step.healthcheck)
 def test_healthcheck_turns_healthy(step, server):
-    deadline = time.monotonic() + 60
-    while (status := server.state().get("Health", {}).get("Status")) != "healthy":
-        assert status in ("starting", "healthy"), f"{step.name}: healthcheck is {status!r}"
-        assert time.monotonic() < deadline, f"{step.name}: not healthy within 60 s"
-        time.sleep(0.5)
+    try:
+        docker_cli.wait_until_healthy(server)
+    except docker_cli.DockerError as error:
+        pytest.fail(f"{step.name}: {error}", pytrace=False)
 
 
 @pytest.mark.applies_to(lambda step: step.production_checks)
 def test_a_killed_worker_is_replaced(step, image, containers):
-    container = containers.start(image)
+    # Killing a worker makes gunicorn log an error: provoked on purpose.
+    container = containers.start(image, provokes_errors=True)
     host = testinfra.get_host(f"docker://{container.id}")
     _, workers = gunicorn_master_and_workers(host)
     victim = workers[0].pid
@@ -65,4 +72,52 @@ def test_bounded_load_without_errors(step, server):
     assert not errors, (
         f"{len(errors)} of {LOAD_REQUESTS} requests failed "
         f"(concurrency {LOAD_CONCURRENCY}, {time.monotonic() - started:.1f} s): {errors[:5]}"
+    )
+
+
+@pytest.mark.applies_to(lambda step: step.production_checks)
+def test_stop_under_load_loses_no_accepted_request(step, image, containers):
+    container = containers.start(image)
+    stop: dict[str, float] = {}
+
+    def stop_midway() -> None:
+        time.sleep(SHORT_LOAD_SECONDS / 2)
+        stop["at"] = time.monotonic()
+        docker_cli.docker("stop", "--time", str(STOP_GRACE), container.id, timeout=STOP_GRACE + 30)
+        stop["took"] = time.monotonic() - stop["at"]
+
+    stopper = threading.Thread(target=stop_midway)
+    stopper.start()
+    try:
+        outcomes = run_load(container.url + "/", SHORT_LOAD_SECONDS, SHORT_LOAD_CLIENTS, {"step": step.answer})
+    finally:
+        stopper.join()
+    before = [outcome for started, outcome in outcomes if started < stop["at"]]
+    after = [outcome for started, outcome in outcomes if started >= stop["at"]]
+    lost = [outcome for outcome in before if outcome != OK]
+    assert before and not lost, (
+        f"{step.name}: {len(lost)} of {len(before)} requests sent before `docker stop` failed: {lost[:5]}"
+    )
+    broken = [outcome for outcome in after if outcome not in (OK, REFUSED)]
+    assert not broken, f"{step.name}: after `docker stop`, requests broke instead of being refused: {broken[:5]}"
+    assert REFUSED in after, f"{step.name}: the server still answered every request after `docker stop`"
+    exit_code = container.state()["ExitCode"]
+    assert exit_code == 0 and stop["took"] < STOP_GRACE, (
+        f"{step.name}: `docker stop` took {stop['took']:.1f} s (grace {STOP_GRACE} s), exit code {exit_code}"
+    )
+
+
+@pytest.mark.applies_to(lambda step: step.production_checks)
+def test_workers_recycle_under_load_without_a_failure(step, image, containers):
+    # A tiny limit, so that the workers retire within a few seconds of load.
+    container = containers.start(image, env={"MAX_REQUESTS": "100"})
+    host = testinfra.get_host(f"docker://{container.id}")
+    _, workers = gunicorn_master_and_workers(host)
+    outcomes = run_load(container.url + "/", SHORT_LOAD_SECONDS, SHORT_LOAD_CLIENTS, {"step": step.answer})
+    failed = [outcome for _, outcome in outcomes if outcome != OK]
+    assert not failed, f"{step.name}: {len(failed)} of {len(outcomes)} requests failed: {failed[:5]}"
+    _, now = gunicorn_master_and_workers(host)
+    retired = {worker.pid for worker in workers} - {worker.pid for worker in now}
+    assert retired, (
+        f"{step.name}: no worker was replaced after {len(outcomes)} requests with MAX_REQUESTS=100"
     )

@@ -125,7 +125,7 @@ class Container:
     id: str
     url: str | None
 
-    def logs(self, lines: int = 30) -> str:
+    def logs(self, lines: int | str = 30) -> str:
         proc = subprocess.run(
             ["docker", "logs", "--tail", str(lines), self.id],
             capture_output=True, text=True, env=ENV,
@@ -139,9 +139,9 @@ class Container:
         docker("rm", "--force", "--volumes", self.id, check=False)
 
 
-def run(image: str, env: dict[str, str] | None = None, *args: str) -> Container:
+def run(image: str, env: dict[str, str] | None = None, *args: str, options: tuple[str, ...] = ()) -> Container:
     """Start a container publishing port 8000 on 127.0.0.1 at a port Docker picks."""
-    options = ["--detach", "--label", f"{LABEL}=1", "--publish", "127.0.0.1::8000"]
+    options = ["--detach", "--label", f"{LABEL}=1", "--publish", "127.0.0.1::8000", *options]
     for key, value in (env or {}).items():
         options += ["--env", f"{key}={value}"]
     container_id = docker("run", *options, image, *args)
@@ -170,3 +170,23 @@ def wait_until_serving(container: Container, path: str = "/healthz", timeout: fl
             raise DockerError(f"the container stopped before serving:\n{container.logs()}")
         time.sleep(0.1)
     raise DockerError(f"no 200 from {path} within {timeout:.0f} s:\n{container.logs()}")
+
+
+# What a clean log never holds: gunicorn's and uvicorn's error levels, a traceback.
+_LOG_PROBLEM = re.compile(r"\b(ERROR|CRITICAL)\b|Traceback")
+
+
+def log_problems(log: str) -> list[str]:
+    """The lines of a container's log that say something went wrong."""
+    return [line for line in log.splitlines() if _LOG_PROBLEM.search(line)]
+
+
+def wait_until_healthy(container: Container, timeout: float = 60) -> None:
+    """Until the image's HEALTHCHECK reports healthy; fails on unhealthy or a timeout."""
+    deadline = time.monotonic() + timeout
+    while (status := container.state().get("Health", {}).get("Status")) != "healthy":
+        if status not in ("starting", "healthy"):
+            raise DockerError(f"the healthcheck is {status!r}:\n{container.logs()}")
+        if time.monotonic() > deadline:
+            raise DockerError(f"not healthy within {timeout:.0f} s:\n{container.logs()}")
+        time.sleep(0.5)

@@ -70,6 +70,11 @@ class Step:
     healthcheck: bool = False
     # Survives a killed worker and a bounded load without errors.
     production_checks: bool = False
+    # Serves and stops cleanly under a read-only root, an arbitrary UID, no
+    # capabilities, no new privileges and tight memory and process limits.
+    runs_hardened: bool = False
+    # The compose file runs the service with that hardening.
+    compose_hardened: bool = False
     # `docker compose watch` brings an edit of the app into the running container.
     dev_loop: bool = False
     # Where the app lives inside the image.
@@ -96,11 +101,13 @@ class Step:
         return "final" if self.folder == "." else self.folder
 
 
-# Shared from step 4 on: pip installs a hashed export, Python's env vars are set.
+# Shared from step 4 on: pip installs a hashed export, Python's env vars are set,
+# and the server runs the way production platforms run containers.
 EXPORTED = {
     "dependency_install": r"--require-hashes",
     "hashed_requirements": "/app/requirements.txt",
     "python_env": True,
+    "runs_hardened": True,
 }
 # Step 5's src/ layout, kept from then on.
 SRC_APP = "src/dockerizing_python/main.py"
@@ -225,7 +232,13 @@ STEPS = [
         code_change_downloads_nothing=True,
         healthcheck=True,
         production_checks=True,
+        compose_hardened=True,
         dev_loop=True,
+        # The same app behind other servers, to measure what this one is worth.
+        variants=tuple(
+            Variant(server, "servers.Dockerfile", target=server)
+            for server in ("plain-uvicorn", "uvicorn-worker")
+        ),
     ),
 ]
 

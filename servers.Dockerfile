@@ -1,0 +1,39 @@
+# The final image with other servers in front of the same app, so that the
+# scoreboard measures what the root Dockerfile's choice is worth:
+#
+#   docker build -f servers.Dockerfile --target plain-uvicorn .
+#
+# The `app` stage repeats the root Dockerfile's instructions up to its CMD
+# (a test keeps the two equal); only the command differs between targets.
+FROM python:3.11 AS app
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PYTHONFAULTHANDLER=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN useradd --uid 1000 --no-create-home app
+WORKDIR /app
+COPY requirements.txt ./
+RUN --mount=type=cache,target=/root/.cache/pip \
+    pip install --require-hashes -r requirements.txt
+RUN python -m compileall -q -j 0 \
+    "$(python -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')" \
+    "$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+COPY . .
+RUN pip install --no-cache-dir --no-deps --no-build-isolation .
+RUN python -m compileall -q -j 0 \
+    "$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+USER 1000
+
+# Uvicorn alone, in pure Python as `pip install uvicorn` gives it: its own
+# process manager, asyncio's event loop and h11's parser.
+FROM app AS plain-uvicorn
+ENV UVICORN_HOST=0.0.0.0 UVICORN_PORT=8000
+CMD ["sh", "-c", "exec uvicorn --workers \"${WORKERS:-2}\" --loop asyncio --http h11 dockerizing_python.main:app"]
+
+# Gunicorn with uvicorn's worker and uvicorn's fast stack (uvloop, httptools),
+# the usual pairing: installed here on top, pinned, for the comparison only.
+FROM app AS uvicorn-worker
+USER 0
+RUN pip install --no-cache-dir uvicorn-worker==0.4.0 httptools==0.9.0
+USER 1000
+CMD ["gunicorn", "--worker-class", "uvicorn_worker.UvicornWorker", "dockerizing_python.main:app"]
