@@ -6,6 +6,7 @@ import time
 import pytest
 
 from compose import ComposeProject
+from tools import docker_cli
 
 SECONDS_TO_SEE_AN_EDIT = 90
 # The dev loop has its own compose file: watch needs a writable root filesystem.
@@ -33,6 +34,8 @@ def test_compose_watch_brings_an_edit_in(step, step_copy):
                 f"the edit did not show within {SECONDS_TO_SEE_AN_EDIT} s under `docker compose watch`"
             )
             time.sleep(0.5)
+        problems = docker_cli.log_problems(project.run("logs", "app").stdout)
+        assert not problems, f"{step.name}: error lines in the app's log under watch: {problems[:5]}"
     finally:
         watch.terminate()
         try:
