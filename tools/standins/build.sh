@@ -2,9 +2,11 @@
 # Makes sure the base images this repository builds on exist locally.
 # Each one is pulled; where the pull fails (no Docker Hub, air-gapped lab) an
 # offline stand-in is built from Debian bookworm packages and tagged with the
-# official name, so the Dockerfiles need no change. Images already present are
-# kept as they are. Building stand-ins needs root on Debian or Ubuntu
-# (debootstrap) and the package mirrors.
+# official name, so the Dockerfiles need no change. An image already present is
+# kept, unless it is a stand-in built from an older recipe: then it is built
+# again (pulled, where that works now). A pulled or your own image is never
+# touched. Building stand-ins needs root on Debian or Ubuntu (debootstrap) and
+# the package mirrors.
 #
 #   tools/standins/build.sh                      # every base image the series uses
 #   tools/standins/build.sh python:3.11-slim     # only these
@@ -15,9 +17,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 debian_base=dockerizing-python-standin/debian:bookworm
 ca_bundle=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
 images=("$@")
-[ ${#images[@]} -gt 0 ] || images=(python:3.11 python:3.11-slim postgres:15)
+[ ${#images[@]} -gt 0 ] || images=(python:3.11 python:3.11-slim postgres:15 registry:2 haproxy:2.6)
 
 log() { printf '[standins] %s\n' "$*" >&2; }
+
+# Every stand-in carries these labels; the second holds a digest of its recipe.
+standin_label=org.dockerizing-python.standin
+recipe_label=org.dockerizing-python.standin-recipe
+old_debian_base=""
 
 # Use BuildKit where the client has it; these Dockerfiles also build without it.
 # On failure, show the end of the build log.
@@ -39,8 +46,43 @@ docker_build() {
 
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 
+label_of() { docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null; }
+
+# The files each stand-in is built from: its Dockerfile first, then the rest of
+# its build context.
+recipe_files() {
+    case $1 in
+        python:3.11 | python:3.11-slim) echo python.Dockerfile ;;
+        postgres:15) echo postgres.Dockerfile postgres-entrypoint.sh ;;
+        registry:2) echo registry.Dockerfile registry-config.yml ;;
+        haproxy:2.6) echo haproxy.Dockerfile ;;
+        *) return 1 ;;
+    esac
+}
+
+# A stand-in's recipe: its name (the python variant follows from it), its files
+# and the code below that builds it and its Debian base. `declare -f` prints
+# that code without its comments, so editing a comment rebuilds nothing. What
+# belongs to the machine (its CA bundle, its index address) is left out.
+recipe_digest() {
+    local files
+    files=$(recipe_files "$1") || return 1
+    {
+        printf '%s\n' "$1"
+        (cd "$here" && cat $files)
+        declare -f ensure_debian_base build_standin
+    } | sha256sum | cut -c1-16
+}
+
+debian_base_digest() { declare -f ensure_debian_base | sha256sum | cut -c1-16; }
+
 ensure_debian_base() {
-    have_image "$debian_base" && return
+    local digest
+    digest=$(debian_base_digest)
+    if have_image "$debian_base"; then
+        [ "$(label_of "$debian_base" "$recipe_label")" = "$digest" ] && return
+        old_debian_base=$(docker image inspect --format '{{ .Id }}' "$debian_base")
+    fi
     if ! command -v debootstrap >/dev/null; then
         [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || {
             log "debootstrap is missing: install it (Debian/Ubuntu, as root) to build stand-ins"
@@ -65,7 +107,7 @@ APT
     rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/*
     tar -C "$rootfs" -c . | docker import \
         --change 'CMD ["bash"]' \
-        --change 'LABEL org.dockerizing-python.standin="true"' \
+        --change "LABEL $standin_label=true $recipe_label=$digest" \
         - "$debian_base" >/dev/null
     rm -rf "$rootfs" "$rootfs.log"
 }
@@ -76,50 +118,59 @@ pip_index_url() {
 }
 
 build_standin() {
-    local image=$1 context
+    local image=$1 context files file list
+    list=$(recipe_files "$image") || {
+        log "no stand-in recipe for $image"
+        exit 1
+    }
+    read -ra files <<<"$list"
     context=$(mktemp -d)
+    cp "$here/${files[0]}" "$context/Dockerfile"
+    for file in "${files[@]:1}"; do cp "$here/$file" "$context/"; done
+    local args=(--build-arg DEBIAN_BASE="$debian_base" --build-arg STANDIN_FOR="$image")
     case $image in
-        python:3.11 | python:3.11-slim)
+        python:*)
             local variant=full
             [ "$image" = python:3.11-slim ] && variant=slim
-            cp "$here/python.Dockerfile" "$context/Dockerfile"
             # Generated at build time, never committed.
             cp "$ca_bundle" "$context/ca-certificates.crt"
-            docker_build -t "$image" \
-                --build-arg DEBIAN_BASE="$debian_base" \
-                --build-arg VARIANT="$variant" \
-                --build-arg STANDIN_FOR="$image" \
-                --build-arg POETRY_PYPI_MIRROR_URL="$(pip_index_url)" \
-                "$context"
-            ;;
-        postgres:15)
-            cp "$here/postgres.Dockerfile" "$context/Dockerfile"
-            cp "$here/postgres-entrypoint.sh" "$context/"
-            docker_build -t "$image" \
-                --build-arg DEBIAN_BASE="$debian_base" \
-                --build-arg STANDIN_FOR="$image" \
-                "$context"
-            ;;
-        *)
-            log "no stand-in recipe for $image"
-            exit 1
+            args+=(--build-arg VARIANT="$variant"
+                --build-arg POETRY_PYPI_MIRROR_URL="$(pip_index_url)")
             ;;
     esac
+    docker_build -t "$image" --label "$recipe_label=$(recipe_digest "$image")" "${args[@]}" "$context"
     rm -rf "$context"
 }
 
 for image in "${images[@]}"; do
+    replaced=""
     if have_image "$image"; then
-        log "$image: present"
-        continue
+        if [ "$(label_of "$image" "$standin_label")" != true ]; then
+            log "$image: present"
+            continue
+        fi
+        if ! recipe_files "$image" >/dev/null ||
+            [ "$(label_of "$image" "$recipe_label")" = "$(recipe_digest "$image")" ]; then
+            log "$image: stand-in present, built from the current recipe"
+            continue
+        fi
+        log "$image: the stand-in's recipe changed since it was built"
+        replaced=$(docker image inspect --format '{{ .Id }}' "$image")
     fi
     if [ -z "${STANDINS_ONLY:-}" ] && timeout 120 docker pull -q "$image" >/dev/null 2>&1; then
         log "$image: pulled"
-        continue
+    else
+        log "$image: cannot be pulled, building an offline stand-in"
+        ensure_debian_base
+        started=$SECONDS
+        build_standin "$image"
+        log "$image: stand-in built in $((SECONDS - started)) s"
     fi
-    log "$image: cannot be pulled, building an offline stand-in"
-    ensure_debian_base
-    started=$SECONDS
-    build_standin "$image"
-    log "$image: stand-in built in $((SECONDS - started)) s"
+    # The old stand-in goes, unless images built on it still need it.
+    if [ -n "$replaced" ] && docker image rm "$replaced" >/dev/null 2>&1; then
+        log "$image: removed the old stand-in"
+    fi
 done
+if [ -n "$old_debian_base" ] && docker image rm "$old_debian_base" >/dev/null 2>&1; then
+    log "removed the old Debian base"
+fi

@@ -22,7 +22,13 @@ RUN set -eux; \
     # answer to the official image's path for installed packages.
     rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED; \
     mkdir -p /usr/local/lib/python3.11/dist-packages; \
-    ln -s dist-packages /usr/local/lib/python3.11/site-packages
+    ln -s dist-packages /usr/local/lib/python3.11/site-packages; \
+    # The official image deletes every .pyc of its Python once installed, the
+    # standard library's included; Debian's packages compiled theirs as they
+    # were configured. Delete them alike, so that a lesson that compiles the
+    # standard library at build time is needed here too.
+    find /usr/lib/python3* /usr/local/lib/python3* /usr/share/python3 \
+        -type f -name '*.pyc' -delete
 
 # Trust the building machine's CA bundle (e.g. a TLS-inspecting proxy), so that
 # pip inside later builds reaches the package index. Copied after apt on purpose:
@@ -35,9 +41,18 @@ ENV LANG=C.UTF-8 \
 
 # Where the index serves only the simple API, Poetry needs this plugin (installed
 # without dependencies: it brings no Poetry along) and the index's address.
+# Neither pip nor the plugin leaves bytecode behind, as in the official image,
+# and the build fails if any .pyc is left at all.
 ARG POETRY_PYPI_MIRROR_URL=""
 RUN if [ -n "$POETRY_PYPI_MIRROR_URL" ]; then \
-        pip install --no-cache-dir --no-deps poetry-plugin-pypi-mirror==0.6.5; \
+        PYTHONDONTWRITEBYTECODE=1 pip install --no-cache-dir --no-compile --no-deps \
+            poetry-plugin-pypi-mirror==0.6.5; \
+    fi; \
+    left=$(find /usr/lib/python3* /usr/local/lib/python3* /usr/share/python3 \
+        -type f -name '*.pyc' -print -quit); \
+    if [ -n "$left" ]; then \
+        echo "bytecode left in the stand-in ($left); the official image has none" >&2; \
+        exit 1; \
     fi
 ENV POETRY_PYPI_MIRROR_URL=${POETRY_PYPI_MIRROR_URL}
 
