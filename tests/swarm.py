@@ -1,0 +1,69 @@
+"""A single-node swarm for a test: joined only if the engine is in none, left as found."""
+
+import contextlib
+import subprocess
+import time
+
+from tools import docker_cli
+
+
+def state() -> str:
+    return docker_cli.docker("info", "--format", "{{.Swarm.LocalNodeState}}")
+
+
+@contextlib.contextmanager
+def single_node():
+    """Yields None when swarm mode runs, else the reason it cannot start."""
+    created = False
+    if state() != "active":
+        try:
+            docker_cli.docker("swarm", "init", "--advertise-addr", "127.0.0.1", timeout=60)
+            created = True
+        except (docker_cli.DockerError, subprocess.TimeoutExpired) as error:
+            yield f"swarm mode cannot start on this engine: {error}"
+            return
+    try:
+        yield None
+    finally:
+        if created:
+            docker_cli.docker("swarm", "leave", "--force", check=False, timeout=60)
+            # Swarm's bridge to the host outlives the swarm; nothing else uses it.
+            docker_cli.docker("network", "rm", "docker_gwbridge", check=False)
+
+
+class Stack:
+    def __init__(self, folder, name: str):
+        self.folder, self.name = folder, name
+
+    def deploy(self, stack_file: str, image: str) -> None:
+        # Local images: no registry to ask for a digest on a one-node swarm.
+        deploy = subprocess.run(
+            ["docker", "stack", "deploy", "--compose-file", stack_file, "--resolve-image", "never", self.name],
+            cwd=self.folder, env={**docker_cli.ENV, "IMAGE": image}, capture_output=True, text=True, timeout=120,
+        )
+        assert deploy.returncode == 0, f"`docker stack deploy` failed:\n{deploy.stderr}"
+
+    def update_state(self, service: str) -> str:
+        return docker_cli.docker(
+            "service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
+            f"{self.name}_{service}", check=False,
+        )
+
+    def wait_for_update(self, service: str, timeout: float = 180) -> str:
+        """The update's end state: completed, rollback_completed, or a paused one."""
+        deadline = time.monotonic() + timeout
+        while (current := self.update_state(service)) not in (
+            "completed", "rollback_completed", "paused", "rollback_paused",
+        ):
+            assert time.monotonic() < deadline, f"the update of {service} is still {current!r} after {timeout:.0f} s"
+            time.sleep(0.5)
+        return current
+
+    def remove(self) -> None:
+        docker_cli.docker("stack", "rm", self.name, check=False)
+        # Its networks go once the tasks are gone.
+        deadline = time.monotonic() + 60
+        while docker_cli.docker("network", "ls", "--quiet", "--filter", f"label=com.docker.stack.namespace={self.name}"):
+            if time.monotonic() > deadline:
+                break
+            time.sleep(1)
