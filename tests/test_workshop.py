@@ -1,4 +1,4 @@
-"""The workshop kit: every exercise is fair, and WORKSHOP.md's timings are current.
+"""The workshop kit: every exercise is fair, and WORKSHOP.md's timetable is current and adds up.
 
 An exercise is fair when its untouched starting point fails the check, and fails it
 naming the lesson. That the reference folder, the exercise's solution, passes the same
@@ -8,6 +8,8 @@ check is the rest of this suite: it holds each folder to the expectations that
 
 import ast
 import dataclasses
+import json
+import math
 import os
 import re
 import signal
@@ -18,36 +20,16 @@ from pathlib import Path
 import pytest
 
 from conftest import IMAGE_REPOSITORY
+from lessons import facts_read, lesson_facts
 from tools import docker_cli, workshop
-from tools.series import Step, starting_point
+from tools.series import SRC_APP, STEPS, Step, starting_point
+from tools.workshop import doctor, rehearse, timetable
 
 TESTS = Path(__file__).parent
-# Not facts of a lesson: every step differs from the one before in them.
-IDENTITY = {"folder", "answer", "builds_on", "location"}
-# Fixtures parametrized from a fact: a test asking for one depends on that fact.
-FIXTURE_FACTS = {"variant": "variants"}
 EXERCISE_TIMEOUT = 20 * 60
 PROMISE = re.compile(r"^Untouched, the check fails with `([^`]+)`", re.M)
 
 is_exercise = pytest.mark.applies_to.with_args(workshop.is_exercise)
-
-
-def facts_read(function: ast.FunctionDef) -> set[str]:
-    """The Step fields a test function (its decorators included) reads."""
-    read = {
-        node.attr for node in ast.walk(function)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "step"
-    }
-    return read | {FIXTURE_FACTS[arg.arg] for arg in function.args.args if arg.arg in FIXTURE_FACTS}
-
-
-def lesson_facts(step: Step) -> set[str]:
-    """The facts that tools/series.py states differently for a step and its starting point."""
-    before = starting_point(step)
-    return {
-        field.name for field in dataclasses.fields(Step)
-        if field.name not in IDENTITY and getattr(step, field.name) != getattr(before, field.name)
-    }
 
 
 def lesson_tests(step: Step) -> dict[Path, list[str]]:
@@ -66,7 +48,7 @@ def promised_failure(step: Step) -> str:
     task = workshop.task_path(step)
     match = PROMISE.search(task.read_text()) if task.is_file() else None
     assert match, (
-        f"{task.relative_to(workshop.REPO)} must end with what the untouched check fails with: "
+        f"{task.relative_to(workshop.REPO)} must say, before its host notes, what the untouched check fails with: "
         "a line `Untouched, the check fails with `PHRASE``"
     )
     return match.group(1)
@@ -160,7 +142,166 @@ def test_prepare_copies_the_starting_point_answering_as_the_step(tmp_path):
 
 def test_guide_timings_are_current():
     text = workshop.GUIDE.read_text()
-    assert text == workshop.render_guide(text, workshop.load_scoreboard()), (
-        f"{workshop.GUIDE.name}: the exercise timings are not what docs/scoreboard.json gives: "
-        "run `python -m tools.workshop timings`"
+    assert text == workshop.render_guide(text, workshop.load_timings(), workshop.load_scoreboard()), (
+        f"{workshop.GUIDE.name}: the timetable and agendas are not what docs/workshop-timings.json, "
+        "docs/scoreboard.json and the task files give: run `python -m tools.workshop timings`"
     )
+
+
+# What the check prints comes from the suite's and the tools' own messages.
+MESSAGE_SOURCES = [*TESTS.glob("*.py"), *(workshop.REPO / "tools").rglob("*.py")]
+
+
+@is_exercise
+def test_every_exercise_has_host_notes(step):
+    """The facilitator notes: objective, demo, discussion, two mistakes with the check's words,
+    a stretch goal and the work time the timetable counts."""
+    task = workshop.task_path(step).relative_to(workshop.REPO)
+    fields = workshop.host_note_fields(step)
+    wanted = ["Objective", "Demo (2 minutes)", "Discussion", "Likely mistakes", "Stretch goal", "Work time"]
+    missing = [name for name in wanted if not fields.get(name)]
+    assert not missing, f"{task}: the section `## For the host` lacks **{'.**, **'.join(missing)}.**"
+    assert fields["Objective"].count(". ") == 0 and fields["Objective"].endswith("."), (
+        f"{task}: the objective is one sentence"
+    )
+    assert workshop.work_minutes(step), f"{task}: **Work time.** starts with `N minutes`"
+    mistakes = timetable.mistakes(step)
+    assert len(mistakes) == 2, f"{task}: two numbered likely mistakes, found {len(mistakes)}"
+    sources = "\n".join(path.read_text() for path in MESSAGE_SOURCES)
+    for text, message in mistakes:
+        assert message, f"{task}: say what the check prints for: {text[:80]}"
+        assert message in sources, (
+            f"{task}: the check never prints `{message}`: quote a message of tests/ or tools/"
+        )
+
+
+def test_every_lesson_is_an_exercise():
+    """The final result's lessons and any new lesson folder included."""
+    assert [step.name for step in workshop.exercises()] == [step.name for step in STEPS[1:]]
+
+
+def test_a_prepared_copy_carries_the_task_as_its_readme(tmp_path):
+    for step in workshop.exercises():
+        if not workshop.task_path(step).is_file():
+            continue
+        readme = (workshop.prepare(step, tmp_path / step.name) / "README.md").read_text()
+        assert readme == workshop.attendee_text(step)
+        assert readme.startswith("# Exercise") and "Untouched, the check fails with" in readme, step.name
+        assert "For the host" not in readme, step.name
+        if stretch := workshop.host_note_fields(step).get("Stretch goal"):
+            assert stretch in readme, f"{step.name}: the stretch goal is for attendees too"
+
+
+def test_an_exercise_on_the_final_result_copies_only_the_app(tmp_path, monkeypatch):
+    """A lesson that builds on the root (extra 4) starts from the app, not the whole series."""
+    monkeypatch.setattr(workshop, "TASKS", tmp_path / "tasks")
+    workshop.TASKS.mkdir()
+    later = Step(folder="extra-9-later", answer="extra-9-later", builds_on="final", app_source=SRC_APP)
+    workshop.task_path(later).write_text("# Exercise: later\n\nUntouched, the check fails with `x`.\n")
+    copy = workshop.prepare(later, tmp_path / "copy")
+    names = {path.name for path in copy.iterdir()}
+    assert {"Dockerfile", "docker-compose.yml", "pyproject.toml", "src"} <= names
+    leaked = names & {"tests", "tools", "docs", "workshop", ".git", "WORKSHOP.md", *(s.folder for s in STEPS)}
+    assert not leaked, f"the series leaked into the exercise's copy: {sorted(leaked)}"
+    assert f'STEP = "{later.answer}"' in (copy / SRC_APP).read_text()
+
+
+def test_solving_a_copy_puts_the_reference_in_its_place(tmp_path):
+    step = workshop.exercise("step-5-larger-project")
+    copy = workshop.prepare(step, tmp_path / "copy")
+    (copy / "attendee.txt").write_text("work in progress\n")
+    workshop.solve(step, copy)
+
+    def files(folder):
+        return {
+            path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        }
+
+    assert files(copy) == files(step.path)
+
+
+AGENDA_ROW = re.compile(r"^\| (\d+):(\d\d) \|\s*(\d*)\s*\| (.*) \|$", re.M)
+
+
+def agenda(section: str) -> list[tuple[int, int | None, str]]:
+    return [(int(h) * 60 + int(m), int(n) if n else None, what) for h, m, n, what in AGENDA_ROW.findall(section)]
+
+
+def test_the_agendas_add_up():
+    text = timetable.guide_section(workshop.load_timings(), workshop.load_scoreboard())
+    slots = {s.step.name: s for s in (timetable.slot(step, workshop.load_timings(), workshop.load_scoreboard())
+                                      for step in workshop.exercises())}
+    plans = {"Two hours": timetable.TWO_HOURS, "Half a day": timetable.HALF_DAY}
+    for title, budget in plans.items():
+        rows = agenda(text.split(f"### {title}\n")[1].split("\n### ")[0])
+        assert rows and rows[0][0] == 0, title
+        for (start, minutes, what), (following, _, _) in zip(rows, rows[1:]):
+            assert start + minutes == following, f"{title}: {what} starts at {start} for {minutes} minutes"
+        end, _, last = rows[-1]
+        total = sum(minutes for _, minutes, _ in rows[:-1])
+        assert end == total and f"end: {total} minutes in all" in last, title
+        assert total <= budget, f"{title}: the plan takes {total} minutes, more than {budget}"
+        whats = " ".join(what for _, _, what in rows)
+        assert "introduction" in whats and "live demo of step 1" in whats, title
+        assert "break" in whats and "wrap-up" in whats, title
+        for _, minutes, what in rows:
+            if named := [name for name in slots if f"[{name}](" in what and what.startswith("[")]:
+                s = slots[named[0]]
+                assert minutes == s.block == timetable.EXERCISE_DEMO + s.minutes + timetable.DISCUSSION, what
+                assert s.minutes == s.work + math.ceil((s.cold_s + s.warm_s) / 60), what
+    half_day = text.split("### Half a day\n")[1]
+    assert all(f"[{name}](" in half_day for name in slots), "the half day has every exercise"
+
+
+def test_the_timetable_says_where_each_time_comes_from():
+    step = workshop.exercises()[1]
+    rehearsed = {"exercises": {step.name: {
+        "rehearsed": "2030-01-02T03:04:05Z", "ok": True,
+        "machine": {"os": "Linux", "arch": "x86_64", "cpus": 4, "base_images": "Docker Hub"},
+        "check_cold": {"exit": 0, "seconds": 150.0}, "check_warm": {"exit": 0, "seconds": 30.0},
+    }}}
+    text = timetable.guide_section(rehearsed, workshop.load_scoreboard())
+    [row] = [line for line in text.splitlines() if line.startswith(f"| [{step.name}]")]
+    assert "rehearsed 2030-01-02" in row and row.endswith(f"| {workshop.work_minutes(step) + 3} min |"), row
+    others = [s.name for s in workshop.exercises() if s is not step]
+    assert f"rehearse {' '.join(others)}`" in text, "the command that rehearses the rest"
+    broken = {"exercises": {step.name: {**rehearsed["exercises"][step.name], "ok": False}}}
+    assert "rehearsed 2030" not in timetable.guide_section(broken, workshop.load_scoreboard())
+
+
+def test_a_partial_rehearsal_keeps_the_other_records(tmp_path, monkeypatch):
+    data = tmp_path / "workshop-timings.json"
+    monkeypatch.setattr(timetable, "TIMINGS_DATA", data)
+    monkeypatch.setattr(rehearse, "TIMINGS_DATA", data)
+    rehearse.record({"step-3-basic-improvements": {"ok": True}})
+    rehearse.record({"step-5-larger-project": {"ok": False}})
+    rehearse.record({"step-3-basic-improvements": {"ok": False}})
+    assert json.loads(data.read_text())["exercises"] == {
+        "step-3-basic-improvements": {"ok": False}, "step-5-larger-project": {"ok": False},
+    }
+
+
+def test_doctor_reports_every_docker_free_check_with_fixes():
+    lines = []
+    results = doctor.report(docker=False, out=lines.append)
+    names = [result.name for result in results]
+    for wanted in ("Python", "git", "Poetry", "pipenv", "pre-commit", "package index", "port 8000", "disk space"):
+        assert wanted in names, f"doctor does not check {wanted}"
+    for result in results:
+        assert any(result.name in line and result.detail in line for line in lines), result
+        assert result.ok is True or result.fix, f"{result.name} fails without a fix"
+    text = "\n".join(lines)
+    assert text.count("fix: ") == sum(result.ok is not True and bool(result.fix) for result in results)
+
+
+def test_doctor_says_how_to_install_missing_tools(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing to find
+    poetry = doctor.check_poetry()
+    assert poetry.ok is False and "pipx install poetry==" in poetry.fix and "poetry-plugin-export==" in poetry.fix
+    for name in ("pipenv", "pre-commit"):
+        result = doctor.check_tool(name, "a reason")
+        assert result.ok is False and f"pipx install {name}" in result.fix
+    assert doctor.check_git().ok is False
+    engine = doctor.check_docker()
+    assert engine.ok is False and "install Docker" in engine.fix

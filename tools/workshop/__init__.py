@@ -1,0 +1,152 @@
+"""Workshop exercises: one per lesson, checked by the suite that checks the series.
+
+    python -m tools.workshop list                 # the exercises
+    python -m tools.workshop prepare STEP         # copy its starting point to workshop/work/STEP
+    python -m tools.workshop check STEP [ARGS]    # the step's tests on that copy (ARGS to pytest)
+    python -m tools.workshop doctor               # is this machine ready for the day?
+    python -m tools.workshop rehearse [STEP ...]  # the day before: time every check, record it
+    python -m tools.workshop timings [--check]    # WORKSHOP.md's timetable and agendas
+
+An exercise starts from the folder the lesson builds on (`starting_point`) with the app
+already answering as the new step and its README replaced by the task, so only the lesson
+is left to do. The check holds the copy to the same expectations as the reference folder,
+which is the solution.
+Standard library only: attendees run it with any Python 3.11.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+from tools.series import BY_NAME, REPO, STEPS, Step, starting_point
+
+WORKSHOP = REPO / "workshop"
+WORK = WORKSHOP / "work"
+TASKS = WORKSHOP / "tasks"
+GUIDE = REPO / "WORKSHOP.md"
+SCOREBOARD = REPO / "docs" / "scoreboard.json"
+TIMINGS_DATA = REPO / "docs" / "workshop-timings.json"
+
+# Modules that test the repository (its documents, measurements, Dockerfiles' lint, CI and
+# this kit) rather than the folder a step is checked on: the check leaves them out, so that
+# it passes or fails on the attendee's work alone.
+NOT_ABOUT_THE_FOLDER = (
+    "test_docs.py", "test_lint.py", "test_workflow.py", "test_workshop.py", "test_claims.py",
+)
+
+# Never part of an app folder: caches and local environments.
+JUNK = ("__pycache__", ".venv*", ".pytest_cache", ".ruff_cache", ".mypy_cache", "*.egg-info")
+# The root is the final app inside the series: of its folders only these are the app's,
+# and these files of it belong to the series.
+ROOT_APP_FOLDERS = ("src",)
+ROOT_SERIES_FILES = ("WORKSHOP.md", "pytest.ini")
+
+CONSTANT = re.compile(r'^STEP = "[^"]*"$', re.M)
+# A task file: what the attendee reads (also the prepared copy's README), then notes for the host.
+HOST_NOTES = "\n## For the host\n"
+
+
+def is_exercise(step: Step) -> bool:
+    """Every lesson that builds on another folder, the final result's own lessons included."""
+    return starting_point(step) is not None
+
+
+def exercises() -> list[Step]:
+    return [step for step in STEPS if is_exercise(step)]
+
+
+def task_path(step: Step) -> Path:
+    return TASKS / f"{step.name}.md"
+
+
+def task_parts(step: Step) -> tuple[str, str]:
+    """(the attendee's task, the host's notes) of an exercise's task file."""
+    text = task_path(step).read_text()
+    task, _, notes = text.partition(HOST_NOTES)
+    return task.rstrip() + "\n", notes
+
+
+def attendee_text(step: Step) -> str:
+    """The task as an attendee reads it (the prepared copy's README): with the stretch goal."""
+    task, notes = task_parts(step)
+    stretch = re.search(r"^\*\*Stretch goal\.\*\*.*?(?=\n\n|\Z)", notes, re.M | re.S)
+    return task + (f"\n{stretch.group(0).strip()}\n" if stretch else "")
+
+
+def app_ignore(step: Step):
+    """What copying a step's folder leaves out: at the root, the whole series around the app."""
+    junk = shutil.ignore_patterns(*JUNK)
+    if step.folder != ".":
+        return junk
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        ignored = set(junk(folder, names))
+        if Path(folder).resolve() == step.path.resolve():
+            ignored |= {
+                name for name in names
+                if name in ROOT_SERIES_FILES or ((Path(folder) / name).is_dir() and name not in ROOT_APP_FOLDERS)
+            }
+        return ignored
+
+    return ignore
+
+
+def copy_app(step: Step, target: Path) -> None:
+    shutil.copytree(step.path, target, symlinks=True, ignore=app_ignore(step), dirs_exist_ok=True)
+
+
+def prepare(step: Step, target: Path | None = None, force: bool = False) -> Path:
+    """Copy the lesson's starting point to `target`, answering `GET /` as `step`.
+
+    The copy's README.md is the task: the previous step's README would explain the
+    starting point, not what to do.
+    """
+    before = starting_point(step)
+    target = target or WORK / step.name
+    if not task_path(step).is_file():
+        raise FileNotFoundError(f"{shown(task_path(step))} is missing: {step.name} has no task text yet")
+    if target.exists():
+        if not force:
+            raise FileExistsError(f"{shown(target)} exists: keep working in it, or start over with --force")
+        shutil.rmtree(target)
+    copy_app(before, target)
+    source = target / before.app_source
+    text, count = CONSTANT.subn(f'STEP = "{step.answer}"', source.read_text())
+    if count != 1:
+        raise ValueError(f"{before.folder}/{before.app_source}: expected one STEP = \"...\" line, found {count}")
+    source.write_text(text)
+    (target / "README.md").write_text(attendee_text(step))
+    return target
+
+
+def solve(step: Step, folder: Path) -> None:
+    """Replace a prepared copy's contents with the reference solution, the step's own folder."""
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    copy_app(step, folder)
+
+
+def shown(path: Path) -> str:
+    """A path as the repository's commands write it: relative to the root where it can be."""
+    return str(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+
+
+def check_command(step: Step, folder: Path, *pytest_args: str) -> list[str]:
+    ignored = [f"--ignore=tests/{module}" for module in NOT_ABOUT_THE_FOLDER]
+    return ["bash", "tests/run", "--step", step.name, "--folder", shown(folder), *ignored, *pytest_args]
+
+
+def exercise(name: str) -> Step:
+    step = BY_NAME.get(name)
+    if step is None or not is_exercise(step):
+        raise ValueError(f"no exercise {name!r}; exercises: {', '.join(s.name for s in exercises())}")
+    return step
+
+
+# The timetable, the rehearsal and the doctor build on the above.
+from tools.workshop.timetable import (  # noqa: E402
+    host_note_fields, load_scoreboard, load_timings, render_guide, work_minutes,
+)

@@ -1,0 +1,111 @@
+import argparse
+import subprocess
+import sys
+
+from tools import workshop
+from tools.series import starting_point
+from tools.workshop import GUIDE, REPO, WORK, exercises, shown
+
+
+def _exercise(name: str):
+    try:
+        return workshop.exercise(name)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def refresh_guide(check: bool) -> int:
+    text = GUIDE.read_text()
+    fresh = workshop.render_guide(text, workshop.load_timings(), workshop.load_scoreboard())
+    if fresh == text:
+        print(f"{GUIDE.name}: the timetable and agendas are current")
+        return 0
+    if check:
+        print(f"{GUIDE.name}: the timetable and agendas are stale: run `python -m tools.workshop timings`")
+        return 1
+    GUIDE.write_text(fresh)
+    print(f"updated the timetable and agendas in {GUIDE.name}")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.workshop", description=workshop.__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="the exercises and whether they are prepared")
+    prepare_ = commands.add_parser("prepare", help="copy an exercise's starting point into workshop/work/")
+    prepare_.add_argument("step", type=_exercise)
+    prepare_.add_argument("--force", action="store_true", help="start over: replace an existing copy")
+    check_ = commands.add_parser("check", help="run the step's tests on workshop/work/STEP")
+    check_.add_argument("step", type=_exercise)
+    doctor_ = commands.add_parser("doctor", help="is this machine ready for the workshop?")
+    doctor_.add_argument("--no-docker", action="store_true", help="only the checks that need no Docker")
+    rehearse_ = commands.add_parser(
+        "rehearse", help="check every exercise untouched and solved, and record how long the checks take",
+    )
+    rehearse_.add_argument("steps", nargs="*", type=_exercise, metavar="STEP", help="only these (default: all)")
+    timings_ = commands.add_parser("timings", help=f"refresh the timetable and agendas in {GUIDE.name}")
+    timings_.add_argument("--check", action="store_true", help="only say whether they are current")
+    args, pytest_args = parser.parse_known_args(argv)
+    if pytest_args and args.command != "check":
+        parser.error(f"unrecognized arguments: {' '.join(pytest_args)}")
+
+    if args.command == "list":
+        for step in exercises():
+            state = "prepared" if (WORK / step.name).is_dir() else "-"
+            print(f"{step.name:34} from {starting_point(step).name:34} {state}")
+        return 0
+
+    if args.command == "prepare":
+        try:
+            target = workshop.prepare(args.step, force=args.force)
+        except (FileExistsError, FileNotFoundError) as error:
+            print(error, file=sys.stderr)
+            return 1
+        where = shown(target)
+        print(f"Prepared {where}/ from {starting_point(args.step).name}; its README.md is the task:\n")
+        print(workshop.attendee_text(args.step))
+        print(f"Work in {where}/, then check it with: python -m tools.workshop check {args.step.name}")
+        return 0
+
+    if args.command == "check":
+        folder = WORK / args.step.name
+        if not folder.is_dir():
+            print(f"{shown(folder)} does not exist: "
+                  f"python -m tools.workshop prepare {args.step.name}", file=sys.stderr)
+            return 2
+        command = workshop.check_command(args.step, folder, *pytest_args)
+        print("running:", " ".join(command), flush=True)
+        return subprocess.run(command, cwd=REPO).returncode
+
+    if args.command == "doctor":
+        from tools.workshop import doctor
+
+        return doctor.main(docker=not args.no_docker)
+
+    if args.command == "rehearse":
+        from tools.workshop import rehearse
+
+        steps = args.steps or exercises()
+        if not rehearse.ready_bases(say=lambda line: print(line, flush=True)):
+            print("the base images are missing: see `python -m tools.workshop doctor`", file=sys.stderr)
+            return 2
+        results = {}
+        for step in steps:
+            try:
+                results[step.name] = rehearse.rehearse(step, say=lambda line: print(line, flush=True))
+            except rehearse.EngineGone as error:
+                print(f"{error}\nnothing recorded for {step.name}; rehearse it again once Docker answers",
+                      file=sys.stderr)
+                break
+            rehearse.record({step.name: results[step.name]})  # kept even if a later one breaks
+        refresh_guide(check=False)
+        bad = [name for name, result in results.items() if not result["ok"]]
+        print(f"rehearsed {len(results)}: " + (f"PROBLEMS in {', '.join(bad)}" if bad else "every one fair"))
+        print(f"recorded in {shown(workshop.TIMINGS_DATA)}")
+        return 1 if bad else 0 if len(results) == len(steps) else 2
+
+    return refresh_guide(check=args.check)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

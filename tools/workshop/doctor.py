@@ -1,0 +1,269 @@
+"""Is this machine ready for the workshop? Each problem comes with its fix.
+
+    python -m tools.workshop doctor              # everything
+    python -m tools.workshop doctor --no-docker  # only what needs no Docker engine
+"""
+
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.series import STEPS
+from tools.workshop import REPO
+
+# Room for the base images, every exercise's images, the checks' own copies and the
+# build cache (the series' images alone are several hundred MB each).
+NEED_DISK_GB = 20
+# The final result's dev loop uses `develop.watch` with `sync+restart`.
+MIN_COMPOSE = (2, 23)
+PIPX = "pipx (`python3 -m pip install --user pipx`, or your package manager's pipx)"
+
+
+@dataclass
+class Result:
+    name: str
+    ok: bool | None  # None: a warning, not a failure
+    detail: str
+    fix: str = ""
+
+
+def run(*command: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess | None:
+    """The command's result, or None when it is not installed."""
+    if not shutil.which(command[0]):
+        return None
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(command, 124, "", f"timed out after {timeout:.0f} s")
+
+
+def first_line(process: subprocess.CompletedProcess) -> str:
+    text = (process.stdout or process.stderr).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def poetry_pins() -> tuple[str, str]:
+    """The Poetry and export plugin versions the series' Dockerfiles pin."""
+    poetry = plugin = "?"
+    for dockerfile in sorted(REPO.glob("*/Dockerfile")):
+        text = dockerfile.read_text()
+        if (p := re.search(r"poetry==([\w.]+)", text)) and (e := re.search(r"poetry-plugin-export==([\w.]+)", text)):
+            poetry, plugin = p.group(1), e.group(1)
+            break
+    return poetry, plugin
+
+
+def base_images() -> list[str]:
+    """Every base image the series builds on: the stand-in builder's default list, and the steps'."""
+    script = (REPO / "tools" / "standins" / "build.sh").read_text()
+    listed = re.search(r"\|\| images=\(([^)]*)\)", script)
+    images = listed.group(1).split() if listed else []
+    for step in STEPS:
+        images += [step.base, *(variant.base for variant in step.variants)]
+    return list(dict.fromkeys(images))
+
+
+# --- checks that need no Docker ----------------------------------------------------------
+
+
+def check_python() -> Result:
+    version = ".".join(map(str, sys.version_info[:3]))
+    if sys.version_info >= (3, 11):
+        return Result("Python", True, version)
+    return Result("Python", False, f"{version} is too old", "install Python 3.11 or newer and run this with it")
+
+
+def check_git() -> Result:
+    process = run("git", "--version")
+    if process and process.returncode == 0:
+        return Result("git", True, first_line(process))
+    return Result("git", False, "not found", "install git (macOS: `xcode-select --install`; Debian/Ubuntu/WSL: `sudo apt install git`)")
+
+
+def check_poetry() -> Result:
+    poetry, plugin = poetry_pins()
+    fix = f"with {PIPX}: `pipx install poetry=={poetry}` then `pipx inject poetry poetry-plugin-export=={plugin}`"
+    process = run("poetry", "--version")
+    if not process or process.returncode != 0:
+        return Result("Poetry", False, "not found (step 2 writes a lock; extra 1 re-locks)", fix)
+    version = first_line(process)
+    if not re.search(r"\b2\.", version):
+        return Result("Poetry", False, f"{version}: the series uses Poetry 2", fix)
+    export = run("poetry", "export", "--help")
+    if not export or export.returncode != 0:
+        return Result("Poetry", False, f"{version}, without the export plugin",
+                      f"`pipx inject poetry poetry-plugin-export=={plugin}` (or `poetry self add poetry-plugin-export=={plugin}`)")
+    return Result("Poetry", True, f"{version}, export plugin present")
+
+
+def check_tool(name: str, why: str) -> Result:
+    process = run(name, "--version")
+    if process and process.returncode == 0:
+        return Result(name, True, first_line(process))
+    return Result(name, False, f"not found ({why})", f"with {PIPX}: `pipx install {name}`")
+
+
+def check_index() -> Result:
+    """pip reaches the package index it is configured for, as the builds will."""
+    fix = (
+        "check the network; behind a proxy set HTTPS_PROXY; with a company index, "
+        "`python3 -m pip config set global.index-url URL`; behind a TLS-inspecting proxy, "
+        "point PIP_CERT at its CA bundle"
+    )
+    with tempfile.TemporaryDirectory() as download:
+        process = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--quiet",
+             "--disable-pip-version-check", "--dest", download, "six"],
+            capture_output=True, text=True, timeout=120,
+        )
+        if process.returncode == 0 and any(Path(download).iterdir()):
+            return Result("package index", True, "pip downloads from its index")
+    if "No module named pip" in process.stderr:
+        return Result("package index", False, "this Python has no pip",
+                      "`python3 -m ensurepip --user`, or install your system's python3-pip")
+    lines = [line for line in process.stderr.strip().splitlines() if line.strip()]
+    return Result("package index", False, f"pip could not download: {lines[-1] if lines else '?'}", fix)
+
+
+def check_port(port: int = 8000) -> Result:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return Result(f"port {port}", None, "in use: `docker compose up` would not publish on it",
+                          f"stop what serves on {port} (`docker ps`), or run with `PORT=8080 docker compose up --build`")
+    return Result(f"port {port}", True, "free")
+
+
+def disk_result(path: Path, where: str) -> Result:
+    free = shutil.disk_usage(path).free / 1e9
+    if free >= NEED_DISK_GB:
+        return Result("disk space", True, f"{free:.0f} GB free {where}")
+    return Result(
+        "disk space", False, f"{free:.1f} GB free {where}, {NEED_DISK_GB} GB wanted",
+        "free space (`docker system df`, then `docker image prune -a --filter label=org.dockerizing-python.test`"
+        " and `docker builder prune`); on Docker Desktop, raise the disk limit under Settings, Resources",
+    )
+
+
+# --- checks that need Docker -------------------------------------------------------------
+
+
+def check_docker() -> Result:
+    process = run("docker", "version", "--format", "{{.Client.Version}} / {{.Server.Version}}", timeout=30)
+    if process is None:
+        return Result("Docker", False, "the docker command is not installed",
+                      "install Docker Desktop (macOS, Windows) or Docker Engine (Linux)")
+    if process.returncode != 0:
+        fix = "start Docker Desktop, or the engine (`sudo systemctl start docker`)"
+        if "permission denied" in process.stderr.lower():
+            fix = "let your user use the engine: `sudo usermod -aG docker $USER`, then log out and in"
+        return Result("Docker", False, "the engine does not answer", fix)
+    client, server = process.stdout.strip().split(" / ")
+    return Result("Docker", True, f"client {client}, engine {server}")
+
+
+def check_compose() -> Result:
+    process = run("docker", "compose", "version", "--short", timeout=30)
+    wanted = ".".join(map(str, MIN_COMPOSE))
+    fix = (f"install Docker Compose {wanted} or newer (Docker Desktop ships it; on Linux the "
+           "`docker-compose-plugin` package, or update Docker Desktop)")
+    if not process or process.returncode != 0:
+        return Result("Compose", False, "`docker compose` is missing", fix)
+    version = process.stdout.strip().lstrip("v")
+    numbers = tuple(int(part) for part in re.findall(r"\d+", version)[:2])
+    if numbers < MIN_COMPOSE:
+        return Result("Compose", False, f"version {version}, {wanted} or newer wanted", fix)
+    return Result("Compose", True, version)
+
+
+def check_buildkit() -> Result:
+    """A one-line build with a cache mount, through Compose as the check builds."""
+    from tools import docker_cli
+
+    base = "python:3.11-slim"
+    if run("docker", "image", "inspect", base, timeout=30).returncode != 0:
+        return Result("BuildKit", None, f"not tried: it builds on {base}, which is missing", "see the base images")
+    tag = "dockerizing-python-test/doctor:buildkit"
+    with tempfile.TemporaryDirectory() as context:
+        Path(context, "Dockerfile").write_text(f"FROM {base}\nRUN --mount=type=cache,target=/cache touch /cache/ok\n")
+        try:
+            docker_cli.build(Path(context), tag, timeout=300)
+        except docker_cli.DockerError as error:
+            return Result("BuildKit", False, str(error).splitlines()[0],
+                          "update Docker (Compose v2 builds with BuildKit); check `DOCKER_BUILDKIT` is not 0")
+        finally:
+            run("docker", "image", "rm", "--force", tag, timeout=60)
+    return Result("BuildKit", True, "builds with cache mounts (RUN --mount=type=cache)")
+
+
+def check_base_images() -> list[Result]:
+    results = []
+    for image in base_images():
+        process = run("docker", "image", "inspect", "--format",
+                      '{{index .Config.Labels "org.dockerizing-python.standin"}}', image, timeout=30)
+        if process.returncode != 0:
+            results.append(Result(image, False, "not present",
+                                  "`bash tools/standins/build.sh` (pulls it, or builds an offline stand-in)"))
+        else:
+            results.append(Result(image, True, "present" + (", an offline stand-in" if process.stdout.strip() == "true" else "")))
+    return results
+
+
+def check_docker_disk() -> Result:
+    process = run("docker", "info", "--format", "{{.DockerRootDir}}", timeout=30)
+    root = Path(process.stdout.strip()) if process and process.returncode == 0 else None
+    if root and root.is_dir():
+        return disk_result(root, "where Docker keeps its images")
+    # Docker Desktop keeps images inside its VM: its disk limit is in Settings.
+    return disk_result(REPO, "beside the repository (Docker Desktop: check its disk limit in Settings)")
+
+
+def checks(docker: bool = True):
+    """The checks, lazily, in the order the report shows them."""
+    yield check_python
+    yield check_git
+    yield check_poetry
+    yield lambda: check_tool("pipenv", "step 2 writes a Pipfile.lock")
+    yield lambda: check_tool("pre-commit", "extra 3 exports requirements.txt with a hook")
+    yield check_index
+    yield check_port
+    if not docker:
+        yield lambda: disk_result(REPO, "beside the repository")
+        return
+    engine = check_docker()
+    yield lambda: engine
+    if not engine.ok:
+        return
+    yield check_compose
+    yield check_docker_disk
+    yield check_base_images
+    yield check_buildkit
+
+
+def report(docker: bool = True, out=print) -> list[Result]:
+    out("Is this machine ready for the workshop?")
+    results = []
+    for check in checks(docker):
+        found = check()
+        for result in found if isinstance(found, list) else [found]:
+            results.append(result)
+            mark = {True: "ok", False: "FAIL", None: "warn"}[result.ok]
+            out(f"  {mark:5} {result.name:18} {result.detail}")
+            if result.ok is not True and result.fix:
+                out(f"  {'':5} {'':18} fix: {result.fix}")
+    failed = [result for result in results if result.ok is False]
+    if not docker:
+        out("(Docker's checks left out: run without --no-docker for the engine, Compose, BuildKit and base images)")
+    out(f"{len(failed)} problem(s): fix them, then run `python -m tools.workshop doctor` again."
+        if failed else "Ready.")
+    return results
+
+
+def main(docker: bool = True) -> int:
+    return 1 if any(result.ok is False for result in report(docker)) else 0

@@ -1,0 +1,156 @@
+"""The day before: run every exercise the way an attendee will, and time it.
+
+For each exercise: prepare a copy, check it untouched (it must fail, naming the lesson),
+put the reference solution in its place, check it again (it must pass: the cold check),
+and once more unchanged (the warm check, an attendee's re-check). The times go into
+docs/workshop-timings.json, from which WORKSHOP.md's timetable and agendas are generated.
+"""
+
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from tools import docker_cli
+from tools.series import Step, starting_point
+from tools.workshop import (
+    REPO, TIMINGS_DATA, WORK, check_command, load_timings, prepare, shown, solve, task_parts,
+)
+
+# The suite's image repository (tests/conftest.py): the checks tag their images under it.
+IMAGE_REPOSITORY = "dockerizing-python-test"
+CHECK_TIMEOUT = 45 * 60
+REHEARSALS = WORK / "rehearsal"
+
+
+class EngineGone(RuntimeError):
+    """Docker stopped answering: the times say nothing about the exercise, record none."""
+
+
+def promise(step: Step) -> str | None:
+    """What the task says the untouched check fails with."""
+    match = re.search(r"^Untouched, the check fails with `([^`]+)`", task_parts(step)[0], re.M)
+    return match.group(1) if match else None
+
+
+def run_check(step: Step, folder: Path, log: Path) -> dict:
+    """One check as an attendee runs it; its whole output goes to `log`."""
+    command = check_command(step, folder, "-p", "no:cacheprovider", "--tb=short")
+    started = time.monotonic()
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,  # a timeout then ends its docker and compose children too
+        )
+        try:
+            code = process.wait(timeout=CHECK_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            code = None
+    seconds = round(time.monotonic() - started, 1)
+    if reason := docker_cli.unreachable_reason():
+        raise EngineGone(f"Docker stopped answering during a check of {step.name}: {reason}")
+    output = log.read_text(errors="replace")
+    return {
+        "exit": code,
+        "seconds": seconds,
+        "failed": [line.split(" - ")[0][len("FAILED "):] for line in output.splitlines() if line.startswith("FAILED ")][:30],
+        "messages": "\n".join(line for line in output.splitlines() if line.startswith("E ")),
+    }
+
+
+def ready_bases(say=print) -> bool:
+    """Base images first, untimed: every check starts with them, and a first pull or a
+    rebuilt stand-in would count as the first exercise's check time."""
+    say("base images: bash tools/standins/build.sh (not timed) ...")
+    return subprocess.run(["bash", "tools/standins/build.sh"], cwd=REPO).returncode == 0
+
+
+def remove_images_of(step: Step, folder: Path) -> None:
+    copy = dataclasses.replace(step, location=folder.resolve())
+    repository = f"{IMAGE_REPOSITORY}/{copy.image_name}"
+    try:
+        for tag in docker_cli.docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository).split():
+            docker_cli.remove_image(tag)
+    except docker_cli.DockerError as error:  # an engine gone away must not hide the results
+        print(f"could not remove the images of {repository}: {error}")
+
+
+def machine() -> dict:
+    def ask(*args: str) -> str:
+        try:
+            return docker_cli.docker(*args, timeout=30)
+        except (docker_cli.DockerError, OSError, subprocess.TimeoutExpired):
+            return "?"
+
+    standin = ask("image", "inspect", "--format", '{{index .Config.Labels "org.dockerizing-python.standin"}}', "python:3.11")
+    return {
+        "os": platform.system(),
+        "arch": platform.machine(),
+        "cpus": os.cpu_count(),
+        "docker_engine": ask("version", "--format", "{{.Server.Version}}"),
+        "compose": ask("compose", "version", "--short"),
+        "base_images": "offline stand-ins" if standin == "true" else "Docker Hub",
+    }
+
+
+def rehearse(step: Step, say=print) -> dict:
+    """Rehearse one exercise; the record says whether it behaved and how long each check took."""
+    folder = REHEARSALS / step.name
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    logs = {phase: REHEARSALS / f"{step.name}.{phase}.log" for phase in ("untouched", "cold", "warm")}
+    expected = promise(step)
+    record = {"rehearsed": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    problems = []
+    prepare(step, folder, force=True)
+    try:
+        say(f"[{step.name}] untouched copy of {starting_point(step).folder}: check (must fail) ...")
+        untouched = run_check(step, folder, logs["untouched"])
+        names_lesson = bool(expected) and expected.lower() in untouched["messages"].lower()
+        if untouched["exit"] != 1:
+            problems.append(f"the untouched check exited with {untouched['exit']}, not 1 (failed tests)")
+        if not names_lesson:
+            problems.append(f"the untouched check's failures do not say `{expected}`, as the task promises")
+        say(f"[{step.name}]   exit {untouched['exit']} in {untouched['seconds']} s, "
+            f"{len(untouched['failed'])} failed, names the lesson: {names_lesson}")
+        solve(step, folder)
+        # An attendee's own code is new to the layer cache: a line no earlier build has seen.
+        source = folder / step.app_source
+        source.write_text(source.read_text() + f"# rehearsal {record['rehearsed']}\n")
+        checks = {}
+        for phase in ("cold", "warm"):
+            say(f"[{step.name}] reference solution: {phase} check (must pass) ...")
+            checks[phase] = run_check(step, folder, logs[phase])
+            if checks[phase]["exit"] != 0:
+                problems.append(f"the {phase} check of the solution exited with {checks[phase]['exit']}, not 0")
+            say(f"[{step.name}]   exit {checks[phase]['exit']} in {checks[phase]['seconds']} s")
+    finally:
+        remove_images_of(step, folder)
+    record.update(
+        machine=machine(),
+        untouched={
+            "exit": untouched["exit"], "seconds": untouched["seconds"], "failed": untouched["failed"],
+            "promise": expected, "names_lesson": names_lesson,
+        },
+        **{f"check_{phase}": {"exit": check["exit"], "seconds": check["seconds"]} for phase, check in checks.items()},
+        ok=not problems,
+        problems=problems,
+    )
+    for problem in problems:
+        say(f"[{step.name}] PROBLEM: {problem} (logs: {shown(REHEARSALS)}/{step.name}.*.log)")
+    return record
+
+
+def record(results: dict[str, dict]) -> None:
+    """Merge into the committed timings: a partial rehearsal keeps the others' records."""
+    data = load_timings()
+    data["exercises"].update(results)
+    data["exercises"] = dict(sorted(data["exercises"].items()))
+    TIMINGS_DATA.write_text(json.dumps(data, indent=1) + "\n")

@@ -1,0 +1,327 @@
+"""WORKSHOP.md's timetable and agendas, generated from measured check times.
+
+A slot is the exercise's work time (reading, editing, trying; its task file's host notes
+say how long) plus one cold check and one warm re-check, rehearsed on a room machine
+(docs/workshop-timings.json). An exercise not rehearsed yet is estimated from the
+scoreboard's image builds, and the timetable marks it.
+"""
+
+import json
+import math
+import re
+from dataclasses import dataclass
+
+from tools.series import STEPS, Step, starting_point
+from tools.workshop import (
+    GUIDE, REPO, SCOREBOARD, TIMINGS_DATA, exercises, task_parts, task_path,
+)
+
+TIMINGS = re.compile(r"(<!-- workshop-timings:begin -->\n)(.*?)(<!-- workshop-timings:end -->)", re.S)
+
+# Agenda pieces, in minutes.
+INTRODUCTION = 10
+DEMO_TALK = 6  # the live demo of step 1: talking, besides its build and rebuild
+EXERCISE_DEMO = 2  # the host's demo that opens each exercise
+DISCUSSION = 3  # the discussion question that closes it
+BREAK = 10
+WRAP_UP = 10
+TWO_HOURS = 120
+HALF_DAY = 240
+HALF_DAY_BREAK = 15
+# A half day does every exercise: the core lessons together, the others as electives side by
+# side (each attendee or pair takes one), since one after another they need a full day.
+CORE = ("step-3-basic-improvements", "step-4-nontrivial-improvements", "step-5-larger-project")
+ELECTIVES_INTRO = 5  # the host presents the electives
+REPORT_BACK = 10  # each group shows the room what its elective changed
+# The longest stretch of a half day without a break.
+BETWEEN_BREAKS = 90
+# What the two-hour plan takes first: the core lessons, then the quick extras; step 2
+# (five build targets) and extra 1 (a database) only if there is room.
+PRIORITY = (
+    "step-3-basic-improvements", "step-4-nontrivial-improvements", "step-5-larger-project",
+    "extra-3-moving-complexity", "extra-2-need-for-speed", "final", "step-2-kiss-poetry",
+    "extra-1-compiling-dependencies",
+)
+
+# The fallback where no rehearsal is recorded: a check builds the step's images (the
+# lesson's and its variants') and tests them, so its time is taken as a multiple of their
+# cold builds on the scoreboard: the largest the rehearsed exercises showed, rounded up
+# to a half; these where none is rehearsed.
+DEFAULT_COLD_PER_BUILD, DEFAULT_WARM_PER_BUILD = 6.0, 1.5
+# Neither rehearsed nor on the scoreboard (a new lesson): a guess, marked as one.
+GUESS_COLD_S, GUESS_WARM_S = 600, 300
+DEFAULT_WORK_MINUTES = 30
+
+FIELD = re.compile(r"^\*\*(?P<name>[A-Z][^*]*?)\.\*\*[ \t]*(?P<text>.*?)(?=^\*\*|^## |\Z)", re.M | re.S)
+MISTAKE = re.compile(r"^\d\.\s+(?P<text>.*?)(?=^\d\.\s|\Z)", re.M | re.S)
+PRINTS = re.compile(r"the check prints `(?P<message>[^`]+)`", re.I)
+
+
+def load_timings() -> dict:
+    if TIMINGS_DATA.exists():
+        data = json.loads(TIMINGS_DATA.read_text())
+    else:
+        data = {}
+    data.setdefault("about", (
+        "Workshop check times, written by `python -m tools.workshop rehearse`: per exercise, the "
+        "untouched check (must fail naming the lesson), the reference solution's first (cold) check "
+        "and a re-check (warm), in seconds, with the machine they ran on."
+    ))
+    data.setdefault("exercises", {})
+    return data
+
+
+def load_scoreboard() -> dict:
+    return json.loads(SCOREBOARD.read_text()) if SCOREBOARD.exists() else {}
+
+
+# --- the host's notes in each task file ----------------------------------------------
+
+
+def host_note_fields(step: Step) -> dict[str, str]:
+    """The task's host notes by field name ("Objective", "Demo (2 minutes)", ...)."""
+    if not task_path(step).is_file():
+        return {}
+    return {m["name"]: m["text"].strip() for m in FIELD.finditer(task_parts(step)[1])}
+
+
+def mistakes(step: Step) -> list[tuple[str, str | None]]:
+    """(the mistake, what the check prints for it) under **Likely mistakes.**"""
+    text = host_note_fields(step).get("Likely mistakes", "")
+    found = []
+    for match in MISTAKE.finditer(text):
+        prints = PRINTS.search(match["text"])
+        found.append((match["text"].strip(), prints["message"] if prints else None))
+    return found
+
+
+def work_minutes(step: Step) -> int | None:
+    match = re.match(r"(\d+) minutes", host_note_fields(step).get("Work time", ""))
+    return int(match.group(1)) if match else None
+
+
+# --- check times -----------------------------------------------------------------------
+
+
+@dataclass
+class Slot:
+    step: Step
+    work: int
+    work_known: bool
+    cold_s: float
+    warm_s: float
+    source: str  # "rehearsed", "estimated" or "guessed"
+    when: str = ""
+
+    @property
+    def minutes(self) -> int:
+        return self.work + math.ceil((self.cold_s + self.warm_s) / 60)
+
+    @property
+    def block(self) -> int:
+        """The exercise in an agenda: the host's demo, the slot, the discussion."""
+        return EXERCISE_DEMO + self.minutes + DISCUSSION
+
+
+def images_of(step: Step, scoreboard: dict) -> list[dict]:
+    return [
+        entry for entry in scoreboard.get("images", [])
+        if entry.get("step") == step.name and entry.get("status") == "ok"
+    ]
+
+
+def rehearsed(step: Step, timings: dict) -> dict | None:
+    record = timings.get("exercises", {}).get(step.name)
+    return record if record and record.get("ok") else None
+
+
+def estimate_factors(timings: dict, scoreboard: dict) -> tuple[float, float]:
+    """Check time per second of cold image builds: (cold check, warm check)."""
+    ratios = [
+        (record["check_cold"]["seconds"] / built, record["check_warm"]["seconds"] / built)
+        for step in exercises()
+        if (record := rehearsed(step, timings))
+        and (built := sum(entry["cold_build_s"]["median"] for entry in images_of(step, scoreboard)))
+    ]
+    if not ratios:
+        return DEFAULT_COLD_PER_BUILD, DEFAULT_WARM_PER_BUILD
+    return tuple(math.ceil(max(column) * 2) / 2 for column in zip(*ratios))
+
+
+def slot(step: Step, timings: dict, scoreboard: dict) -> Slot:
+    work = work_minutes(step)
+    known, work = work is not None, work or DEFAULT_WORK_MINUTES
+    if record := rehearsed(step, timings):
+        return Slot(step, work, known, record["check_cold"]["seconds"], record["check_warm"]["seconds"],
+                    "rehearsed", record["rehearsed"][:10])
+    if built := images_of(step, scoreboard):
+        cold = sum(entry["cold_build_s"]["median"] for entry in built)
+        per_cold, per_warm = estimate_factors(timings, scoreboard)
+        return Slot(step, work, known, per_cold * cold, per_warm * cold, "estimated")
+    return Slot(step, work, known, GUESS_COLD_S, GUESS_WARM_S, "guessed")
+
+
+def step_one_demo(scoreboard: dict) -> int:
+    """Introduce step 1 live: build it, change a line, watch the whole install run again."""
+    built = images_of(STEPS[0], scoreboard)
+    seconds = built[0]["cold_build_s"]["median"] + built[0]["code_change_rebuild_s"]["median"] if built else 120
+    return DEMO_TALK + math.ceil(seconds / 60)
+
+
+# --- agendas ---------------------------------------------------------------------------
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _agenda_table(rows: list[tuple[int, str]]) -> list[str]:
+    lines = ["| starts | minutes | what |", "| --- | ---: | --- |"]
+    at = 0
+    for minutes, what in rows:
+        lines.append(f"| {_clock(at)} | {minutes} | {what} |")
+        at += minutes
+    lines.append(f"| {_clock(at)} | | end: {at} minutes in all |")
+    return lines
+
+
+def _exercise_row(s: Slot) -> tuple[int, str]:
+    return s.block, (
+        f"[{s.step.name}]({task_path(s.step).relative_to(REPO).as_posix()}): demo {EXERCISE_DEMO}, "
+        f"work and checks {s.minutes}, discussion {DISCUSSION}"
+    )
+
+
+def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[Slot]]:
+    fixed = INTRODUCTION + demo + BREAK + WRAP_UP
+    by_name = {s.step.name: s for s in slots}
+    order = [name for name in PRIORITY if name in by_name] + [s.step.name for s in slots if s.step.name not in PRIORITY]
+    chosen, used = set(), fixed
+    for name in order:
+        if used + by_name[name].block <= TWO_HOURS:
+            chosen.add(name)
+            used += by_name[name].block
+    picked = [s for s in slots if s.step.name in chosen]
+    rows = [(INTRODUCTION, "introduction: the app, the series, how the check works"),
+            (demo, "live demo of step 1: build, change one line, rebuild (every dependency again)")]
+    # The break where the exercises are half done.
+    half, at, placed = sum(s.block for s in picked) / 2, 0, False
+    for s in picked:
+        if not placed and at + s.block / 2 > half and at > 0:
+            rows.append((BREAK, "break"))
+            placed = True
+        rows.append(_exercise_row(s))
+        at += s.block
+    if not placed:
+        rows.append((BREAK, "break"))
+    rows.append((WRAP_UP, "wrap-up: what the final result adds, questions, where to go next"))
+    return rows, picked
+
+
+def half_day_plan(slots: list[Slot], demo: int) -> list[tuple[int, str]]:
+    core = [s for s in slots if s.step.name in CORE]
+    electives = [s for s in slots if s.step.name not in CORE]
+    blocks = [_exercise_row(s) for s in core]
+    if electives:
+        longest = max(s.minutes for s in electives)
+        blocks.append((ELECTIVES_INTRO + longest + REPORT_BACK, (
+            "electives side by side, one per attendee or pair: "
+            + ", ".join(f"[{s.step.name}]({task_path(s.step).relative_to(REPO).as_posix()}) {s.minutes}" for s in electives)
+            + f"; presenting them {ELECTIVES_INTRO}, work and checks up to {longest}, reports {REPORT_BACK}"
+        )))
+    rows = [(INTRODUCTION, "introduction: the app, the series, how the check works"),
+            (demo, "live demo of step 1: build, change one line, rebuild (every dependency again)")]
+    since_break = INTRODUCTION + demo
+    for minutes, what in blocks:
+        if since_break + minutes > BETWEEN_BREAKS:
+            rows.append((HALF_DAY_BREAK, "break"))
+            since_break = 0
+        rows.append((minutes, what))
+        since_break += minutes
+    rows.append((WRAP_UP, "wrap-up: questions, where to go next"))
+    return rows
+
+
+def guide_section(timings: dict, scoreboard: dict) -> str:
+    """The generated section of WORKSHOP.md: the exercises' slots and two agendas."""
+    slots = [slot(step, timings, scoreboard) for step in exercises()]
+    demo = step_one_demo(scoreboard)
+    marks = {"rehearsed": "", "estimated": " †", "guessed": " ‡"}
+    rows = []
+    for s in slots:
+        source = f"rehearsed {s.when}" if s.source == "rehearsed" else s.source + marks[s.source]
+        work = f"{s.work} min" + ("" if s.work_known else " ‡")
+        rows.append(
+            f"| [{s.step.name}]({task_path(s.step).relative_to(REPO).as_posix()}) | "
+            f"`{starting_point(s.step).name}` | {work} | {s.cold_s / 60:.1f} min | "
+            f"{s.warm_s / 60:.1f} min | {source} | {s.minutes} min |"
+        )
+    machines = sorted({
+        f"{r['machine']['os']} {r['machine']['arch']} with {r['machine']['cpus']} CPUs, base images: {r['machine']['base_images']}"
+        for r in timings.get("exercises", {}).values() if r.get("ok")
+    })
+    pending = [s.step.name for s in slots if s.source != "rehearsed"]
+    per_cold, per_warm = estimate_factors(timings, scoreboard)
+    two_hours, picked = two_hour_plan(slots, demo)
+    half_day = half_day_plan(slots, demo)
+    left_out = [s.step.name for s in slots if s not in picked]
+    lines = [
+        "Generated by `python -m tools.workshop timings` from "
+        "[docs/workshop-timings.json](docs/workshop-timings.json) (written by `rehearse`) and "
+        "[docs/scoreboard.json](docs/scoreboard.json); `timings --check` says whether this is current.",
+        "",
+        "### Timetable",
+        "",
+        "A slot is the exercise's work time (reading the task, editing, trying the app; its host "
+        "notes estimate it) plus the first check of a finished copy (cold: the copy's own layers "
+        "are new to Docker's cache) and one re-check (warm), both rehearsed on a room machine"
+        + (f" ({'; '.join(machines)})" if machines else "")
+        + ". An untouched copy's check, which attendees need not run, is in the data file too.",
+        "",
+        "| exercise | starts from | work | check, cold | check, warm | check times | slot |",
+        "| --- | --- | ---: | ---: | ---: | --- | ---: |",
+        *rows,
+        "",
+    ]
+    if pending:
+        lines += [
+            f"† estimated, not rehearsed yet: the cold builds of the step's images on the scoreboard "
+            f"(the lesson's and its variants'), times {per_cold:g} for the cold check and {per_warm:g} "
+            + ("for the warm one, the largest ratios the rehearsed exercises showed, rounded up. "
+               if any(s.source == "rehearsed" for s in slots) else "for the warm one (defaults: nothing is rehearsed yet). ")
+            + f"‡ guessed: neither rehearsed nor on the scoreboard ({GUESS_COLD_S // 60} and "
+            f"{GUESS_WARM_S // 60} minutes; {DEFAULT_WORK_MINUTES} minutes of work where the notes "
+            "give none). Replace them with measured times on a room machine the day before: "
+            f"`python -m tools.workshop rehearse {' '.join(pending)}`.",
+            "",
+        ]
+    lines += [
+        "### Two hours",
+        "",
+        f"Introduction and a live demo of step 1 (its cold build and rebuild from the scoreboard "
+        f"plus {DEMO_TALK} minutes of talk), then the exercises that fit, the core lessons first; "
+        f"each opens with a {EXERCISE_DEMO}-minute demo and closes with a {DISCUSSION}-minute "
+        "discussion (the host notes in each task file)."
+        + f" It leaves {TWO_HOURS - sum(minutes for minutes, _ in two_hours)} of {TWO_HOURS} minutes "
+        "for questions and delays."
+        + (f" Left out for time: {', '.join(left_out)}; fast attendees can take one on." if left_out else ""),
+        "",
+        *_agenda_table(two_hours),
+        "",
+        "### Half a day",
+        "",
+        "Every exercise: the core lessons together, then the others as electives side by side "
+        "(one after another they would need a full day: "
+        f"{sum(s.block for s in slots)} minutes of exercises alone). A {HALF_DAY_BREAK}-minute break "
+        f"comes at least every {BETWEEN_BREAKS} minutes.",
+        "",
+        *_agenda_table(half_day),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_guide(text: str, timings: dict, scoreboard: dict) -> str:
+    if len(TIMINGS.findall(text)) != 1:
+        raise ValueError(f"{GUIDE.name} needs one <!-- workshop-timings:begin --> ... :end --> section")
+    return TIMINGS.sub(lambda m: m.group(1) + guide_section(timings, scoreboard) + m.group(3), text)
