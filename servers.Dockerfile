@@ -9,19 +9,23 @@ FROM python:3.11 AS app
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PYTHONFAULTHANDLER=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    UV_LINK_MODE=copy
 RUN useradd --uid 1000 --no-create-home app
 WORKDIR /app
-COPY requirements.txt ./
-RUN --mount=type=cache,target=/root/.cache/pip \
-    pip install --require-hashes -r requirements.txt
+COPY uv-requirements.txt requirements.txt ./
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=tmpfs,target=/opt/uv \
+    pip download --no-deps --require-hashes --dest /root/.cache/uv/installer -r uv-requirements.txt \
+    && pip install --no-cache-dir --no-index --find-links /root/.cache/uv/installer --require-hashes \
+        --target /opt/uv -r uv-requirements.txt \
+    && /opt/uv/bin/uv pip install --system --require-hashes -r requirements.txt
 RUN python -m compileall -q -j 0 \
     "$(python -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')" \
     "$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+ENV PYTHONPATH=/app/src
 COPY . .
-RUN pip install --no-cache-dir --no-deps --no-build-isolation .
-RUN python -m compileall -q -j 0 \
-    "$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
+RUN python -m compileall -q src
 USER 1000
 
 # Uvicorn alone, in pure Python as `pip install uvicorn` gives it: its own

@@ -10,8 +10,9 @@ WORKDIR /app
 # Poetry 2 moved `poetry export` into this plugin.
 RUN pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1
 COPY pyproject.toml poetry.lock ./
-# Runtime groups only: psycopg2 from prod, not psycopg2-binary from dev.
-RUN poetry export --only main,prod --format requirements.txt --output requirements.txt
+# Runtime groups only (psycopg2 from prod, not psycopg2-binary from dev), and
+# the build backend.
+RUN poetry export --only main,prod,build --format requirements.txt --output requirements.txt
 
 # A throwaway stage with the build tools: a C compiler, and libpq's headers
 # and pg_config, which psycopg2's build asks where libpq lives.
@@ -27,9 +28,10 @@ RUN apt-get update \
 WORKDIR /app
 
 # Every dependency becomes a wheel in /wheels: downloaded ones as they are,
-# psycopg2 compiled from its source. pip checks each download against the lock.
+# psycopg2 compiled from its source with the setuptools -slim ships (build
+# isolation would fetch one, unchecked). pip checks each download against the lock.
 COPY --from=export /app/requirements.txt ./
-RUN pip wheel --no-cache-dir --require-hashes -r requirements.txt --wheel-dir /wheels
+RUN pip wheel --no-cache-dir --require-hashes --no-build-isolation -r requirements.txt --wheel-dir /wheels
 
 # The final image: slim again, without the build stage's tools.
 FROM python:3.11-slim
@@ -58,9 +60,11 @@ WORKDIR /app
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-cache-dir --no-index /wheels/*.whl
 
-# The app itself; its dependencies are all in place already.
+# The app itself; its dependencies are all in place already, and so is its
+# build backend (the `build` group): without build isolation pip builds it with
+# that instead of fetching poetry-core, unchecked, into a fresh environment.
 COPY . .
-RUN pip install --no-cache-dir --no-deps .
+RUN pip install --no-cache-dir --no-deps --no-build-isolation .
 
 # By number, so that a platform that insists on non-root (Kubernetes'
 # runAsNonRoot) can verify it without reading /etc/passwd.

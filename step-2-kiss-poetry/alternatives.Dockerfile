@@ -7,6 +7,8 @@
 # read live in alternatives/ and were made from this folder:
 #   alternatives/requirements.txt (pip, venv, uv): exported from poetry.lock with
 #     poetry export --only main,prod --format requirements.txt --output alternatives/requirements.txt
+#   alternatives/uv-requirements.txt (uv itself): uv pinned with every file's hash,
+#     the command is in the file
 #   alternatives/Pipfile (pipenv): written by hand with the pins of pyproject.toml
 #   alternatives/Pipfile.lock (pipenv): cd alternatives && pipenv lock, then
 #     "sources" in "_meta" emptied so that no index address is stored
@@ -44,6 +46,13 @@ RUN pip install --no-cache-dir pipenv==2026.10.3 \
     && pipenv install --system --deploy
 
 # uv: a drop-in for `pip install`, written in Rust for speed; same file as pip.
+# uv itself comes from a stage of its own, installed there by pip with its
+# hashes checked, and is only mounted while it installs: no uv in the image.
+FROM python:3.11 AS uv-installer
+WORKDIR /uv
+COPY alternatives/uv-requirements.txt ./
+RUN pip install --no-cache-dir --require-hashes -r uv-requirements.txt
+
 FROM base AS uv
-RUN pip install --no-cache-dir uv==0.13.9 \
-    && uv pip install --system --no-cache -r alternatives/requirements.txt
+RUN --mount=type=bind,from=uv-installer,source=/usr/local/bin/uv,target=/usr/local/bin/uv \
+    uv pip install --system --no-cache -r alternatives/requirements.txt

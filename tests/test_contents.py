@@ -1,6 +1,8 @@
 """What the image carries, and what it must not."""
 
+import json
 import re
+import tomllib
 
 import pytest
 
@@ -37,6 +39,55 @@ def test_poetry_in_the_image(step, image):
         )
 
 
+_INSTALLED = (
+    "import importlib.metadata as m, json; "
+    "print(json.dumps([[d.metadata['Name'], d.version] for d in m.distributions()]))"
+)
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@pytest.mark.applies_to(lambda step: step.poetry or step.hashed_requirements)
+def test_installs_the_versions_the_lock_pins(step, image):
+    """Every package poetry.lock pins for the main and prod groups, at that version."""
+    lock = tomllib.loads((step.path / "poetry.lock").read_text())
+    installed: dict[str, set[str]] = {}
+    for name, version in json.loads(in_image(image, "python3", "-c", _INSTALLED)):
+        installed.setdefault(canonical(name), set()).add(version)
+    runtime = {"main", "prod"}
+    wrong = {}
+    for package in lock["package"]:
+        markers = package.get("markers")
+        # A package the lock installs only on some platforms, for these groups: not checked.
+        conditional = isinstance(markers, str) or (isinstance(markers, dict) and runtime & set(markers))
+        if runtime & set(package.get("groups", ["main"])) and not conditional:
+            found = installed.get(canonical(package["name"]), set())
+            if package["version"] not in found:
+                wrong[package["name"]] = f"locked {package['version']}, installed {sorted(found) or 'none'}"
+    assert not wrong, f"{step.name} does not install what poetry.lock pins: {wrong}"
+
+
+# Runs the interpreter named on gunicorn's first line: the app's own Python.
+_WITH_THE_APPS_PYTHON = 'exec "$(head -1 "$(command -v gunicorn)" | cut -c3-)" -c "$0"'
+_IMPORT_POETRY = "import poetry.console, dockerizing_python.main, poetry; print(poetry.__file__)"
+
+
+@pytest.mark.applies_to(lambda step: step.poetry)
+def test_poetry_shares_the_apps_environment(step, image):
+    """Poetry's docs: install it apart from any project, never into the project's environment."""
+    try:
+        where = in_image(image, "sh", "-c", _WITH_THE_APPS_PYTHON, _IMPORT_POETRY)
+    except docker_cli.DockerError as error:
+        pytest.fail(
+            f"{step.name} is meant to show the flaw 'Poetry shares the app's environment' "
+            f"(step 4 leaves Poetry behind), but the app's Python cannot import it: {error}",
+            pytrace=False,
+        )
+    assert where.strip(), f"{step.name}: the app's Python found no poetry package"
+
+
 @pytest.mark.applies_to(lambda step: step.absent_paths or step.absent_modules)
 def test_absent_from_the_image(step, image):
     found = find_paths(image, *step.absent_paths) if step.absent_paths else []
@@ -55,6 +106,46 @@ def test_requirements_carry_hashes(step, image):
     assert entries, f"{step.name}: {step.hashed_requirements} lists no requirement"
     unhashed = [line.split()[0] for line in entries if "--hash=sha256:" not in line]
     assert not unhashed, f"{step.name}: requirements without a hash: {unhashed}"
+
+
+# pip commands that install the app or what it needs: from a requirements file,
+# the project itself (.) or built wheels. Poetry, installed by version in a
+# throwaway export stage, is a build tool and leaves nothing in the image.
+_INSTALLS_THE_APP = re.compile(r"pip (install|wheel)\b.*(\s-r\s|\s\.$|/wheels)")
+_DOWNLOAD = re.compile(r"\s*(Downloading|Collecting) ")
+
+
+def unchecked_downloads(log) -> list[str]:
+    """What a --no-cache build fetched without checking a hash from the lock."""
+    found = [
+        f"{i.text}: pip fetched build dependencies into an isolated environment, unhashed"
+        for i in log.instructions if any("Installing build dependencies" in line for line in i.output)
+    ]
+    found += [
+        f"{i.text}: {line.strip()}"
+        for i in log.instructions
+        if _INSTALLS_THE_APP.search(i.text) and "--require-hashes" not in i.text
+        for line in i.output if _DOWNLOAD.match(line)
+    ]
+    return found
+
+
+@pytest.mark.applies_to(lambda step: step.hash_checked_downloads)
+def test_every_download_is_hash_checked(step, scratch_tag):
+    """A build from scratch of the Dockerfile (and of each variant held to it)."""
+    built = [("Dockerfile", None)] + [
+        (variant.dockerfile, variant.target) for variant in step.variants if variant.hash_checked_downloads
+    ]
+    problems = []
+    for dockerfile, target in built:
+        log = docker_cli.build(step.path, scratch_tag(), dockerfile, target, no_cache=True).log
+        if not any("--require-hashes" in i.text for i in log.instructions):
+            problems.append(f"{dockerfile}: no pip command runs with --require-hashes")
+        problems += [f"{dockerfile}: {problem}" for problem in unchecked_downloads(log)]
+    assert not problems, (
+        f"{step.name} downloads files no hash from the lock checks (put the build backend in a "
+        "`build` group, export it, install with --no-build-isolation):\n  " + "\n  ".join(problems)
+    )
 
 
 @pytest.mark.applies_to(lambda step: step.python_env)

@@ -1,10 +1,14 @@
-"""Build-time work that saves run-time and rebuild time: bytecode and pip's cache mount."""
+"""Build-time work that saves run-time and rebuild time: bytecode and the installer's cache mount."""
 
+import re
+import uuid
+from pathlib import Path
 
 import pytest
 
 from container_facts import in_image, list_dir
 from tools import docker_cli
+from tools.scoreboard.measure import bump_lock, Deadline
 
 _BYTECODE = """
 import importlib.util, os, sys
@@ -12,6 +16,7 @@ for name in sys.argv[1:]:
     origin = importlib.util.find_spec(name).origin
     print(name, os.path.exists(importlib.util.cache_from_source(origin)))
 """
+_CACHE_TARGET = re.compile(r"--mount=\S*\btype=cache\b\S*?\btarget=([^,\s]+)")
 
 
 @pytest.mark.applies_to(lambda step: step.bytecode)
@@ -21,28 +26,113 @@ def test_bytecode_is_compiled_at_build_time(step, image):
     assert not missing, f"{step.name}: no .pyc in the image for {missing}: run compileall at build time"
 
 
-@pytest.mark.applies_to(lambda step: step.pip_cache_mount)
-def test_pip_cache_mount_stays_out_of_the_image(step, images, image):
+@pytest.mark.applies_to(lambda step: step.bytecode)
+def test_a_file_that_does_not_compile_fails_the_build(step, images, step_copy, scratch_tag):
+    images.get(step)  # only the last layers build again
+    source = step_copy / step.app_source
+    source.write_text(source.read_text() + f"\ndef broken({uuid.uuid4().hex}:\n")
+    with pytest.raises(docker_cli.BuildFailed) as failed:
+        docker_cli.build(step_copy, scratch_tag())
+    assert "SyntaxError" in failed.value.log.text, (
+        f"{step.name}: the build failed, but not on the syntax error:\n{failed.value.log.tail()}"
+    )
+
+
+@pytest.mark.applies_to(lambda step: step.cache_mount)
+def test_cache_mount_stays_out_of_the_image(step, images, image):
     installs = images.get(step).log.matching(step.dependency_install)
-    without_mount = [i.text for i in installs if "--mount=type=cache" not in i.text]
+    without_mount = [i.text for i in installs if not _CACHE_TARGET.search(i.text)]
     assert installs and not without_mount, (
         f"{step.name}: the dependency install runs without a cache mount: {without_mount}"
     )
-    cached = list_dir(image, "/root/.cache/pip")
-    assert not cached, f"{step.name}: the image holds pip's cache: {cached[:5]}"
+    for target in {_CACHE_TARGET.search(i.text).group(1) for i in installs}:
+        cached = list_dir(image, target)
+        assert not cached, f"{step.name}: the image holds the cache at {target}: {cached[:5]}"
 
 
-@pytest.mark.applies_to(lambda step: step.pip_cache_mount)
-def test_rebuild_from_scratch_downloads_nothing(step, images, scratch_tag):
-    images.get(step)  # its build filled the cache mount
-    tag = scratch_tag()
-    rebuild = docker_cli.build(step.path, tag, no_cache=True)
-    output = [line for i in rebuild.log.matching(r"--require-hashes") for line in i.output]
-    downloaded = [line.split()[1] for line in output if line.strip().startswith("Downloading ")]
-    reused = [line for line in output if "Using cached" in line]
-    if downloaded and not reused:
-        pytest.skip(
-            "pip kept nothing in its cache on this network: the index's answers carry no "
-            "caching headers (a TLS-inspecting proxy strips them), so the mount cannot help here"
+@pytest.fixture
+def private_cache(step, step_copy):
+    """The step's copy with cache mounts of its own, empty at first, so that what a test
+    counts depends on no earlier build (nor on another run emptying the engine's mounts).
+    The engine offers no way to remove one cache mount by its id: BuildKit's garbage
+    collection reclaims them, and `docker builder prune` does at once."""
+    mark = f"test-{uuid.uuid4().hex[:12]}"
+    dockerfile = step_copy / "Dockerfile"
+    mounts = iter(range(100))
+    dockerfile.write_text(re.sub(
+        r"--mount=type=cache,", lambda _: f"--mount=type=cache,id={mark}-{next(mounts)},",
+        dockerfile.read_text(),
+    ))
+    return step_copy
+
+
+def install_runs(step, build) -> list:
+    installs = [i for i in build.log.matching(step.dependency_install) if not i.cached]
+    assert installs, f"{step.name}: the build did not run the dependency install"
+    return installs
+
+
+def bust_the_layer_cache(folder: Path) -> None:
+    """A new environment variable at the top of the final stage: every RUN below it
+    runs again, while the cache mounts stay as earlier builds left them. (`--no-cache`
+    would hand every RUN an empty cache mount.)"""
+    dockerfile = folder / "Dockerfile"
+    lines = dockerfile.read_text().splitlines(keepends=True)
+    last_from = max(n for n, line in enumerate(lines) if re.match(r"FROM\s", line, re.I))
+    lines.insert(last_from + 1, f"ENV REBUILD={uuid.uuid4().hex}\n")
+    dockerfile.write_text("".join(lines))
+
+
+@pytest.mark.applies_to(lambda step: step.cache_reused)
+def test_rebuild_from_scratch_downloads_nothing(step, private_cache, scratch_tag):
+    first = install_runs(step, docker_cli.build(private_cache, scratch_tag()))
+    assert sum(i.downloads() or 0 for i in first), f"{step.name}: the first build downloaded nothing"
+    bust_the_layer_cache(private_cache)
+    for install in install_runs(step, docker_cli.build(private_cache, scratch_tag())):
+        downloaded = install.downloads()
+        assert downloaded is not None, f"{step.name}: no pip or uv output in {install.text}"
+        assert downloaded == 0, (
+            f"{step.name}: {install.text}\ndownloaded {downloaded} package(s) again despite "
+            "the cache mount:\n" + "\n".join(install.output)
         )
-    assert not downloaded, f"{step.name}: downloaded again despite the cache mount: {downloaded}"
+
+
+@pytest.mark.applies_to(lambda step: step.cache_reused)
+def test_lock_change_downloads_only_the_changed_package(step, private_cache, scratch_tag):
+    install_runs(step, docker_cli.build(private_cache, scratch_tag()))  # fills the cache
+    bumped = bump_lock(private_cache, Deadline(60))
+    assert bumped, f"{step.name}: no lock file to change a dependency in"
+    installs = install_runs(step, docker_cli.build(private_cache, scratch_tag()))
+    downloaded = sum(install.downloads() or 0 for install in installs)
+    assert downloaded == 1, (
+        f"{step.name}: after {bumped['package']} {bumped['from']} -> {bumped['to']}, the install "
+        f"downloaded {downloaded} packages, not just that one:\n"
+        + "\n".join(line for install in installs for line in install.output)
+    )
+
+
+def instructions(dockerfile: Path) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined, comments left out."""
+    text = re.sub(r"(?m)^\s*#.*\n", "", dockerfile.read_text())
+    return [" ".join(line.split()) for line in text.replace("\\\n", " ").splitlines() if line.strip()]
+
+
+@pytest.mark.applies_to(lambda step: any(variant.leaves_out for variant in step.variants))
+def test_variant_leaves_out_one_lesson_and_nothing_else(step, variant):
+    if not variant.leaves_out:
+        pytest.skip(f"{variant.name} is not the Dockerfile without one lesson")
+    expected = [i for i in instructions(step.path / "Dockerfile") if not re.search(variant.leaves_out, i)]
+    assert instructions(step.path / variant.dockerfile) == expected, (
+        f"{step.name}: {variant.dockerfile} must be the Dockerfile without the instructions "
+        f"matching {variant.leaves_out!r}, so that the scoreboard compares the lesson alone"
+    )
+
+
+@pytest.mark.applies_to(lambda step: any(variant.absent_commands for variant in step.variants))
+def test_variant_leaves_its_tools_behind(step, variant, images):
+    if not variant.absent_commands:
+        pytest.skip(f"{variant.name} names no command it must not ship")
+    tag = images.get(step, variant.dockerfile, variant.target).tag
+    present = in_image(tag, "python3", "-c", "import shutil, sys; "
+                       "print(*filter(shutil.which, sys.argv[1:]))", *variant.absent_commands).split()
+    assert not present, f"{step.name}:{variant.name}: the image still has {present}"

@@ -26,6 +26,10 @@ NODE24_SINCE = {
     "actions/upload-artifact": 6,
     "actions/download-artifact": 7,
     "actions/cache": 5,
+    "docker/setup-qemu-action": 4,
+    "docker/setup-buildx-action": 4,
+    "docker/login-action": 4,
+    "docker/build-push-action": 7,
 }
 # A test that asks for one of these fixtures, or names one of these, builds or runs an image.
 DOCKER_FIXTURES = {"image", "images", "server", "http", "host", "containers", "shared_containers", "scratch_tag"}

@@ -5,9 +5,15 @@ from dataclasses import dataclass, field
 
 _VERTEX = re.compile(r"^#(\d+) \[([^\]]*)\] (.+)$")
 _CACHED = re.compile(r"^#(\d+) CACHED$")
+_DONE = re.compile(r"^#(\d+) DONE (\d+(?:\.\d+)?)s$")
 _OUTPUT = re.compile(r"^#(\d+) \d+\.\d+ (.*)$")
 _CONTEXT = re.compile(r"transferring context: ([\d.]+)([kMG]?B)")
 _UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
+# What pip and uv print while installing (plain progress, no terminal).
+_PIP_DOWNLOAD = re.compile(r"^\s*Downloading (?!.*\.metadata\b)\S")
+_PIP_RAN = re.compile(r"^\s*(Collecting|Requirement already satisfied|Successfully installed) ")
+_UV_RAN = re.compile(r"^(Resolved|Audited|Installed) \d+ packages?\b")
+_UV_PREPARED = re.compile(r"^Prepared (\d+) packages?\b")
 
 
 @dataclass
@@ -18,6 +24,25 @@ class Instruction:
     text: str
     cached: bool = False
     output: list[str] = field(default_factory=list)
+    seconds: float | None = None  # as BuildKit timed it; None when cached
+
+    def downloads(self) -> int | None:
+        """Packages this instruction downloaded, as pip or uv reported them; None if neither ran.
+
+        pip prints a "Downloading FILE" line per file it fetches ("Using cached FILE"
+        for a reuse); uv prints "Prepared N packages" when it fetched (or built) any.
+        An instruction that runs both (pip installing uv, then uv) counts both.
+        """
+        pip = [line for line in self.output if _PIP_DOWNLOAD.match(line)]
+        ran = bool(pip) or any(_PIP_RAN.match(line) for line in self.output)
+        uv = 0
+        if any(_UV_RAN.match(line) for line in self.output):
+            ran = True
+            prepared = [_UV_PREPARED.match(line) for line in self.output]
+            uv = sum(int(match.group(1)) for match in prepared if match)
+        if ran:
+            return len(pip) + uv
+        return None
 
 
 @dataclass
@@ -45,6 +70,9 @@ def parse(text: str) -> BuildLog:
         elif match := _CACHED.match(line):
             if match.group(1) in by_id:
                 by_id[match.group(1)].cached = True
+        elif match := _DONE.match(line):
+            if match.group(1) in by_id:
+                by_id[match.group(1)].seconds = float(match.group(2))
         elif match := _OUTPUT.match(line):
             if match.group(1) in by_id:
                 by_id[match.group(1)].output.append(match.group(2))

@@ -3,6 +3,7 @@
 A new step needs a folder and an entry here, not a new test module.
 """
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,13 @@ class Variant:
     dockerfile: str = "Dockerfile"
     target: str | None = None
     base: str = "python:3.11"
-    # Commands this image must not have (a compiler in a slim final stage).
+    # Commands this image must not have (a compiler in a slim final stage, an installer).
     absent_commands: tuple[str, ...] = ()
+    # Regex of the step Dockerfile's instructions this variant leaves out, and
+    # nothing else: the same image without one lesson, to measure what it is worth.
+    leaves_out: str | None = None
+    # Held to its step's hash_checked_downloads too.
+    hash_checked_downloads: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,9 @@ class Step:
     poetry: str | None = None
     # Requirements file inside the image whose every requirement must carry a hash.
     hashed_requirements: str | None = None
+    # pip downloads what the app needs only in hash-checking mode, and never
+    # fetches a build backend into an isolated environment.
+    hash_checked_downloads: bool = False
     # Python's container-friendly environment variables are set in the image config.
     python_env: bool = False
     # Names that must appear nowhere in the image (an absolute path: not at that path) ...
@@ -58,8 +67,11 @@ class Step:
     database: bool = False
     # Modules whose bytecode must be in the image, compiled at build time.
     bytecode: tuple[str, ...] = ()
-    # pip installs through a BuildKit cache mount, which stays out of the image.
-    pip_cache_mount: bool = False
+    # The dependency install runs with a BuildKit cache mount, which stays out of the image.
+    cache_mount: bool = False
+    # ... and the installer really reuses that cache, on any network: a rebuild of the
+    # install downloads nothing, a lock change only the package that changed.
+    cache_reused: bool = False
     # The committed requirements.txt must equal what its pre-commit hook exports.
     committed_requirements: bool = False
     # How many stages the Dockerfile may have (None: any).
@@ -77,6 +89,14 @@ class Step:
     compose_hardened: bool = False
     # `docker compose watch` brings an edit of the app into the running container.
     dev_loop: bool = False
+    # Shipping: pushed to a registry, the image pulled by its digest serves.
+    registry: bool = False
+    # A CycloneDX SBOM of the image lists its requirements and no dev tool.
+    sbom: bool = False
+    # Kubernetes manifests in this file, valid and matching the image.
+    kubernetes: str | None = None
+    # A swarm stack file (behind HAProxy) whose update and rollback drop no request.
+    swarm_stack: str | None = None
     # Where the app lives inside the image.
     workdir: str = "/app"
     variants: tuple[Variant, ...] = ()
@@ -106,18 +126,21 @@ class Step:
 EXPORTED = {
     "dependency_install": r"--require-hashes",
     "hashed_requirements": "/app/requirements.txt",
+    "hash_checked_downloads": True,
+    "code_change_downloads_nothing": True,
     "python_env": True,
     "runs_hardened": True,
 }
 # Step 5's src/ layout, kept from then on.
 SRC_APP = "src/dockerizing_python/main.py"
-# Tools that build or test the app, never needed to run it.
-NO_DEV_TOOLS = ("poetry", "virtualenv", "pytest", "ruff")
+# Tools that build or test the app, never needed to run it. From step 4 on
+# poetry-core, the build backend, is installed (its `poetry.core`); Poetry is not.
+NO_DEV_TOOLS = ("poetry.console", "virtualenv", "pytest", "ruff")
 # Extra 2's lesson, kept from then on: bytecode compiled at build time (the app,
-# a dependency, the standard library) and pip's downloads in a cache mount.
+# a dependency, the standard library) and the installer's downloads in a cache mount.
 FAST = {
     "bytecode": ("dockerizing_python.main", "fastapi.applications", "json.decoder"),
-    "pip_cache_mount": True,
+    "cache_mount": True,
 }
 # Extra 3's lesson, kept from then on: a committed export, one stage.
 COMMITTED_EXPORT = {"committed_requirements": True, "stages": 1}
@@ -140,8 +163,14 @@ STEPS = [
         server_runs_as_root=True,
         junk_reaches_image=True,
         poetry="unpinned",
+        # The dev group stays out of the image.
+        absent_modules=("pytest", "ruff"),
         variants=tuple(
-            Variant(f"alt-{tool}", "alternatives.Dockerfile", target=tool)
+            Variant(
+                f"alt-{tool}", "alternatives.Dockerfile", target=tool,
+                # uv installs and stays behind in its own stage.
+                absent_commands=("uv",) if tool == "uv" else (),
+            )
             for tool in ("pip", "venv", "poetry", "pipenv", "uv")
         ),
     ),
@@ -153,6 +182,7 @@ STEPS = [
         server_runs_as_root=True,
         junk_reaches_image=True,
         poetry="pinned",
+        absent_modules=("pytest", "ruff"),
     ),
     Step(
         folder="step-4-nontrivial-improvements",
@@ -160,8 +190,8 @@ STEPS = [
         max_added_mb=60,
         **EXPORTED,
         junk_reaches_image=True,
-        absent_paths=("pyvenv.cfg", "poetry", "/root/.cache"),
-        absent_modules=("poetry", "virtualenv"),
+        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache"),
+        absent_modules=("poetry.console", "virtualenv"),
         smaller_than="step-3-basic-improvements",
     ),
     Step(
@@ -170,7 +200,7 @@ STEPS = [
         max_added_mb=60,
         **EXPORTED,
         app_source=SRC_APP,
-        absent_paths=("pyvenv.cfg", "poetry", "/root/.cache", "/app/tests", "/app/src/tests"),
+        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache", "/app/tests", "/app/src/tests"),
         absent_modules=NO_DEV_TOOLS,
     ),
     Step(
@@ -179,7 +209,7 @@ STEPS = [
         max_added_mb=60,
         **EXPORTED,
         app_source=SRC_APP,
-        absent_paths=("pyvenv.cfg", "poetry", "/root/.cache", "/app/tests", "/app/db_password.txt"),
+        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache", "/app/tests", "/app/db_password.txt"),
         absent_modules=(*NO_DEV_TOOLS, "psycopg2_binary"),
         native_extension=("psycopg2._psycopg", "libpq.so.5"),
         fails_on_bare_slim=("psycopg2", "pg_config"),
@@ -187,7 +217,7 @@ STEPS = [
         variants=(
             Variant(
                 "slim", "slim.Dockerfile", base="python:3.11-slim",
-                absent_commands=("gcc", "cc", "pg_config"),
+                absent_commands=("gcc", "cc", "pg_config"), hash_checked_downloads=True,
             ),
         ),
     ),
@@ -196,11 +226,20 @@ STEPS = [
         answer="extra-2-need-for-speed",
         builds_on="step-5-larger-project",
         max_added_mb=80,
-        **EXPORTED,
+        # The app's dependencies; uv's own install in its stage is not one of them.
+        **{**EXPORTED, "dependency_install": r"--require-hashes -r requirements\.txt"},
         app_source=SRC_APP,
-        absent_paths=("pyvenv.cfg", "poetry", "/app/tests"),
-        absent_modules=NO_DEV_TOOLS,
+        # uv installs from a stage of its own and is not copied.
+        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/app/tests", "/usr/local/bin/uv"),
+        absent_modules=(*NO_DEV_TOOLS, "uv"),
         **FAST,
+        cache_reused=True,
+        variants=(
+            # The same lesson with pip, whose cache works only where the index allows it.
+            Variant("pip", "pip.Dockerfile"),
+            # Without compileall: what the bytecode is worth at start-up.
+            Variant("no-compileall", "no-compileall.Dockerfile", leaves_out=r"compileall"),
+        ),
     ),
     Step(
         folder="extra-3-moving-complexity",
@@ -208,7 +247,8 @@ STEPS = [
         max_added_mb=80,
         **EXPORTED,
         app_source=SRC_APP,
-        absent_paths=("pyvenv.cfg", "poetry", "/app/tests"),
+        # The image reads the committed export, never the lock.
+        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/app/tests", "/app/poetry.lock"),
         absent_modules=NO_DEV_TOOLS,
         **FAST,
         **COMMITTED_EXPORT,
@@ -222,14 +262,16 @@ STEPS = [
         app_source=SRC_APP,
         # The series' folders, tests and tools stay out of the image.
         absent_paths=(
-            "pyvenv.cfg", "/app/tests", "/app/tools", "/app/README.md",
+            "pyvenv.cfg", "/app/tests", "/app/tools", "/app/README.md", "/app/poetry.lock",
             "step-1-kiss-requirements", "extra-3-moving-complexity",
         ),
-        # poetry-core, the build backend, is installed; Poetry itself is not.
-        absent_modules=("poetry.console", "virtualenv", "pytest", "ruff"),
+        # poetry-core, the build backend, is installed; Poetry itself is not, nor
+        # uv, which installs from a tmpfs mount.
+        absent_modules=("poetry.console", "virtualenv", "pytest", "ruff", "uv"),
         **FAST,
         **COMMITTED_EXPORT,
-        code_change_downloads_nothing=True,
+        # Extra 2's uv, in the one stage: its cache is reused on any network.
+        cache_reused=True,
         healthcheck=True,
         production_checks=True,
         compose_hardened=True,
@@ -241,6 +283,21 @@ STEPS = [
         ),
     ),
 ]
+
+# Extra 4 ships the final result as it is: the same facts, plus what shipping proves.
+STEPS.append(dataclasses.replace(
+    next(step for step in STEPS if step.folder == "."),
+    folder="extra-4-shipping-it",
+    answer="extra-4-shipping-it",
+    builds_on="final",  # the root: its name in BY_NAME
+    # The lesson's files stay out of the image, like the rest of the folder.
+    absent_paths=("pyvenv.cfg", "/app/tests", "/app/README.md", "/app/kubernetes.yaml", "/app/stack.yml"),
+    variants=(),
+    registry=True,
+    sbom=True,
+    kubernetes="kubernetes.yaml",
+    swarm_stack="stack.yml",
+))
 
 BY_NAME = {step.name: step for step in STEPS}
 

@@ -99,7 +99,9 @@ def write_outputs(results: dict, only: list[str] = ()) -> None:
             say(f"{readme.relative_to(REPO)} has no <!-- scoreboard:begin --> section to fill")
         write_if_changed(readme, readmes.fill(text, "scoreboard", lambda _: render.step_section(results, step.name)))
     # The workshop guide times its exercises from the same results.
-    write_if_changed(workshop.GUIDE, workshop.render_guide(workshop.GUIDE.read_text(), results))
+    write_if_changed(
+        workshop.GUIDE, workshop.render_guide(workshop.GUIDE.read_text(), workshop.load_timings(), results)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -181,6 +181,113 @@ def drop_layer_cache(deadline: Deadline) -> None:
     )
 
 
+# The dependency a lock-change rebuild moves to its previous release: small, pure
+# Python, in every lock of the series, and pinned by no pyproject.toml (a transitive
+# dependency), so Poetry still finds its lock fresh.
+LOCK_BUMP = "idna"
+# Files that pin it: Poetry's lock, exported or hand-made requirements, pipenv's lock.
+LOCK_FILES = ("poetry.lock", "requirements.txt", "alternatives/requirements.txt", "alternatives/Pipfile.lock")
+_SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+
+
+def index_url() -> str:
+    """The package index pip uses here (its default, or a mirror it was pointed at)."""
+    try:
+        from pip._internal.models.index import PyPI
+        return PyPI.simple_url
+    except ImportError:
+        return "https://pypi.org/simple/"
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
+
+
+def index_files(name: str, deadline: "Deadline") -> list[dict]:
+    """Every file the index has for a project, from its JSON (PEP 691)."""
+    request = urllib.request.Request(
+        index_url().rstrip("/") + f"/{name}/", headers={"Accept": _SIMPLE_JSON}
+    )
+    with urllib.request.urlopen(request, timeout=deadline.left(30)) as response:
+        return [f for f in json.load(response)["files"] if not f.get("yanked")]
+
+
+def release_version(filename: str, name: str) -> str | None:
+    """3.19 from idna-3.19-py3-none-any.whl or idna-3.19.tar.gz."""
+    for prefix in {name, name.replace("-", "_")}:
+        if filename.startswith(prefix + "-"):
+            rest = filename[len(prefix) + 1:]
+            return rest.split("-")[0] if rest.endswith(".whl") else rest.removesuffix(".tar.gz").removesuffix(".zip")
+    return None
+
+
+def previous_release(name: str, version: str, deadline: "Deadline") -> tuple[str, dict[str, str]] | None:
+    """The release before `version` and its {file name: sha256}; None if there is none."""
+    by_version: dict[str, dict[str, str]] = {}
+    for f in index_files(name, deadline):
+        found = release_version(f["filename"], name)
+        if found and -1 not in _version_key(found):
+            by_version.setdefault(found, {})[f["filename"]] = f["hashes"]["sha256"]
+    older = [v for v in by_version if _version_key(v) < _version_key(version)]
+    if not older:
+        return None
+    new = max(older, key=_version_key)
+    return new, by_version[new]
+
+
+_POETRY_PACKAGE = r'(\[\[package\]\]\nname = "{name}"\nversion = ")([^"]+)(".*?\nfiles = \[\n)(.*?)(\n\])'
+_REQUIREMENT = r"(?im)^({name}==)([^\s;\\]+)([^\n\\]*)((?:\s*\\\n\s+--hash=\S+)*)"
+
+
+def bump_lock(folder: Path, deadline: "Deadline") -> dict | None:
+    """Moves LOCK_BUMP to its previous release in every lock file of `folder` that pins it,
+    hashes included, as re-locking and re-exporting would. None when no file pins it."""
+    name, found = LOCK_BUMP, {}
+    for relative in LOCK_FILES:
+        path = folder / relative
+        if not path.is_file():
+            continue
+        text = path.read_text()
+        if relative.endswith("Pipfile.lock"):
+            entry = json.loads(text).get("default", {}).get(name)
+            if entry:
+                found[relative] = entry["version"].lstrip("=")
+        elif match := re.search(_POETRY_PACKAGE.format(name=name), text, re.S) if relative.endswith("poetry.lock") \
+                else re.search(_REQUIREMENT.format(name=name), text):
+            found[relative] = match.group(2)
+    if not found:
+        return None
+    old = next(iter(found.values()))
+    previous = previous_release(name, old, deadline)
+    if previous is None:
+        return None
+    new, files = previous
+    for relative in found:
+        path = folder / relative
+        text = path.read_text()
+        if relative.endswith("Pipfile.lock"):
+            lock = json.loads(text)
+            lock["default"][name].update(
+                version=f"=={new}", hashes=[f"sha256:{digest}" for digest in files.values()]
+            )
+            text = json.dumps(lock, indent=4) + "\n"
+        elif relative.endswith("poetry.lock"):
+            listed = ",\n".join(
+                f'    {{file = "{file}", hash = "sha256:{digest}"}}' for file, digest in files.items()
+            )
+            text = re.sub(
+                _POETRY_PACKAGE.format(name=name),
+                lambda m: m.group(1) + new + m.group(3) + listed + "," + m.group(5), text, count=1, flags=re.S,
+            )
+        else:
+            def requirement(m):
+                hashes = "".join(f" \\\n    --hash=sha256:{digest}" for digest in files.values())
+                return m.group(1) + new + m.group(3).rstrip() + (hashes if m.group(4) else "")
+            text = re.sub(_REQUIREMENT.format(name=name), requirement, text, count=1)
+        path.write_text(text)
+    return {"package": name, "from": old, "to": new}
+
+
 class LoadTestFailed(Exception):
     pass
 
@@ -363,10 +470,34 @@ def measure(image: Image, repeat: int, timeout: float, say=print) -> dict:
             scratch.remove_image(tag)
             shutil.rmtree(copy)
             change.append(build.seconds)
+            # Where the time went: BuildKit's own timing of each instruction that ran.
+            change_steps = [
+                {"instruction": " ".join(i.text.split())[:120], "seconds": i.seconds}
+                for i in build.log.instructions if not i.cached
+            ]
             installs = build.log.matching(image.step.dependency_install)
             if installs:
                 reinstalled.append(any(not install.cached for install in installs))
             say(f"{phase}: {build.seconds:.1f} s")
+
+        lock_change, downloads, bumped = [], [], None
+        for attempt in range(1, repeat + 1):
+            phase = f"rebuild after one dependency changed version {attempt}/{repeat}"
+            copy = scratch.copy(folder)
+            bumped = bump_lock(copy, deadline)
+            if bumped is None:
+                say(f"no lock file pins {LOCK_BUMP}: no lock-change rebuild")
+                shutil.rmtree(copy)
+                break
+            tag = f"{IMAGE_REPOSITORY}/scratch:{uuid.uuid4().hex[:12]}"
+            build = scratch.build(copy, image, tag, deadline)
+            scratch.remove_image(tag)
+            shutil.rmtree(copy)
+            lock_change.append(build.seconds)
+            counts = [i.downloads() for i in build.log.matching(image.step.dependency_install) if not i.cached]
+            downloads.append(sum(counts) if counts and None not in counts else None)
+            say(f"{phase} ({bumped['package']} {bumped['from']} -> {bumped['to']}): "
+                f"{build.seconds:.1f} s, {downloads[-1]} package(s) downloaded")
 
         phase = "inspecting the image"
         config = docker_cli.image_config(image.tag)
@@ -431,6 +562,13 @@ def measure(image: Image, repeat: int, timeout: float, say=print) -> dict:
             "rebuild_warm_cache_mounts_s": spread(warm) if warm else None,
             "noop_rebuild_s": spread(noop),
             "code_change_rebuild_s": spread(change),
+            # The last app-change rebuild's instructions that ran, as BuildKit timed them.
+            "code_change_steps": change_steps,
+            # None: no lock file of the image pins LOCK_BUMP.
+            "lock_change_rebuild_s": spread(lock_change) if lock_change else None,
+            "lock_change": bumped,
+            # Per run; None where the installer's log does not say (Poetry, pipenv).
+            "lock_change_downloads": downloads if lock_change else None,
             # None: no instruction matched the step's dependency_install pattern.
             "code_change_reinstalls_dependencies": any(reinstalled) if reinstalled else None,
             "startup_s": spread(startup),

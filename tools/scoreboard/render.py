@@ -12,7 +12,7 @@ MISSING = "—"
 HEADER = (
     "image", "base", "size", "added over base", "layers (added)", "cold build",
     "rebuild from scratch, cache mounts warm", "rebuild, no change", "rebuild, app change",
-    "app change reinstalls dependencies", "build context", "start-up", "`docker stop`",
+    "app change reinstalls dependencies", "rebuild, one dependency changed (packages downloaded)", "build context", "start-up", "`docker stop`",
     f"throughput (req/s, {LOAD_WORKERS} workers)", "user", "workers", "healthcheck",
 )
 
@@ -42,6 +42,16 @@ def throughput(entry: dict) -> str:
         return MISSING
     errors = sum(measured["http_errors"]) + sum(measured["socket_errors"])
     return f"{measured['median']:,.0f}" + (f" ({errors:,} errors)" if errors else "")
+
+
+def lock_change(entry: dict) -> str:
+    """Seconds, and the most packages any run downloaded ("?" where the log does not say)."""
+    timing = entry.get("lock_change_rebuild_s")
+    if timing is None:
+        return MISSING
+    counts = entry.get("lock_change_downloads") or [None]
+    downloaded = "?" if None in counts else f"{max(counts):,}"
+    return f"{seconds(timing)} ({downloaded})"
 
 
 def yes_no(value) -> str:
@@ -82,6 +92,7 @@ def row(entry: dict, linked: bool, repo: str, root_readme: str) -> list[str]:
         seconds(entry["noop_rebuild_s"]),
         seconds(entry["code_change_rebuild_s"]),
         yes_no(entry["code_change_reinstalls_dependencies"]),
+        lock_change(entry),
         human_bytes(entry["context_bytes"]),
         seconds(entry["startup_s"]),
         seconds(entry["stop_s"]),
@@ -180,7 +191,7 @@ def overview(data: dict, repo: str, root_readme: str, chart: str, json_link: str
         + "\n"
         + table(entries, linked=True, repo=repo, root_readme=root_readme)
         + "\n"
-        + f"![Size added over the base image, cold and app-change build times, and throughput, per image]({chart})\n"
+        + f"![Size added over the base image, cold, lock-change and app-change build times, and throughput, per image]({chart})\n"
     )
 
 
@@ -224,6 +235,14 @@ What each column means:
 - **rebuild, app change**: the build after appending one comment line to the app's source;
   **app change reinstalls dependencies** says whether that re-ran the dependency install
   (— where no instruction matches the step's install pattern).
+- **rebuild, one dependency changed (packages downloaded)**: the build after one pinned
+  dependency moves to its previous release, in a copy of the folder, as `poetry lock` and
+  the export would write it (the same package in every lock: `idna`, which no
+  `pyproject.toml` pins), right after the builds above, so cache mounts hold what they
+  left. In brackets, how many packages the dependency install downloaded, read from pip's
+  (`Downloading …`) or uv's (`Prepared N packages`) build log: 1 where only the changed
+  package was fetched; "?" where the installer does not say (Poetry, pipenv); — where no
+  lock file pins the package, or the image was measured before this column existed.
 - **build context**: what BuildKit transferred as the build context.
 - **start-up**: from `docker run` to the first HTTP 200 on `/`; **`docker stop`**: how long
   `docker stop` took (gunicorn shuts down on SIGTERM; Docker kills after 10 s).
