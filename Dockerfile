@@ -1,10 +1,10 @@
-# The official full image: its compiler and headers build any dependency that
-# arrives as source, and one stage is all this build needs.
+# The official full image: Python, pip and a compiler, nothing else to set up.
 FROM python:3.11
 
 # No .pyc files written at run time, logs reach `docker logs` at once, a crash
 # prints a traceback, and pip does not ask the index whether it is outdated.
-# uv copies files out of its cache rather than linking them: the cache is a
+# https://docs.python.org/3/using/cmdline.html#environment-variables
+# uv copies files out of its cache instead of linking them: the cache is a
 # mount that the image will not have.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -18,6 +18,7 @@ RUN useradd --uid 1000 --no-create-home app
 WORKDIR /app
 
 # Dependencies first, so this layer stays cached while only the app changes.
+COPY uv-requirements.txt requirements.txt ./
 # requirements.txt is exported from poetry.lock by a pre-commit hook, with a
 # hash for every file: uv refuses anything the lock did not record. The cache
 # mount keeps uv's downloads on the build machine, outside every layer, and uv
@@ -25,7 +26,7 @@ WORKDIR /app
 # uv-requirements.txt: pip keeps its wheel in the same cache, checks it, and
 # installs it into a tmpfs mount, so that uv runs here and never reaches a
 # layer, with no second stage to hold it.
-COPY uv-requirements.txt requirements.txt ./
+# https://docs.docker.com/reference/dockerfile/#run---mount
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=tmpfs,target=/opt/uv \
     pip download --no-deps --require-hashes --dest /root/.cache/uv/installer -r uv-requirements.txt \
@@ -34,9 +35,10 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     && /opt/uv/bin/uv pip install --system --require-hashes -r requirements.txt
 
 # Bytecode for the standard library and every installed package, made once
-# here instead of in memory at every start: uv writes none, the official image
-# ships the standard library without it, and PYTHONDONTWRITEBYTECODE stops
-# Python from writing it at run time.
+# here instead of in memory at every start: the official image deletes the
+# standard library's, not every installer writes it (uv does not), and
+# PYTHONDONTWRITEBYTECODE keeps Python from writing it at run time.
+# https://github.com/docker-library/python/blob/master/Dockerfile-linux.template
 RUN python -m compileall -q -j 0 \
     "$(python -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')" \
     "$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')"
@@ -47,19 +49,24 @@ RUN python -m compileall -q -j 0 \
 # site-packages again; this way a code change costs one COPY and one compile.
 ENV PYTHONPATH=/app/src
 COPY . .
-# The app's own bytecode; a file that does not compile fails the build here.
+# The app's own bytecode. A file that does not compile fails the build here.
 RUN python -m compileall -q src
 
 # By number, so that a platform that insists on non-root (Kubernetes'
 # runAsNonRoot) can verify it without reading /etc/passwd.
+# https://docs.docker.com/build/building/best-practices/#user
 USER 1000
 
 # Docker (and Compose's `depends_on: condition: service_healthy`) learns
 # whether the app answers, asked with the Python already in the image: no curl.
 # Exec form runs no shell, so a ${PORT} here would reach Python as it stands;
 # Python reads PORT itself, with gunicorn.conf.py's default.
+# https://docs.docker.com/reference/dockerfile/#healthcheck
 HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=2)"]
 
-# Exec form: gunicorn is PID 1 and gets `docker stop`'s SIGTERM directly.
+# Exec form: gunicorn runs as PID 1, with no shell in between, and gets
+# `docker stop`'s SIGTERM itself. It finds its settings in ./gunicorn.conf.py,
+# which reads HOST, PORT and WORKERS from the environment.
+# https://docs.docker.com/reference/dockerfile/#shell-and-exec-form
 CMD ["gunicorn", "dockerizing_python.main:app"]

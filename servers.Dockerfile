@@ -3,8 +3,9 @@
 #
 #   docker build -f servers.Dockerfile --target plain-uvicorn .
 #
-# The `app` stage repeats the root Dockerfile's instructions up to its CMD
-# (a test keeps the two equal); only the command differs between targets.
+# The `app` stage repeats the root Dockerfile's instructions up to its
+# HEALTHCHECK (a test keeps the two equal); only the command differs between
+# targets.
 FROM python:3.11 AS app
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

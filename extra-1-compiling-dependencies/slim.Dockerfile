@@ -60,14 +60,19 @@ WORKDIR /app
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     pip install --no-cache-dir --no-index /wheels/*.whl
 
+COPY . .
 # The app itself; its dependencies are all in place already, and so is its
 # build backend (the `build` group): without build isolation pip builds it with
 # that instead of fetching poetry-core, unchecked, into a fresh environment.
-COPY . .
+# https://pip.pypa.io/en/stable/reference/build-system/pyproject-toml/#disabling-build-isolation
 RUN pip install --no-cache-dir --no-deps --no-build-isolation .
 
 # By number, so that a platform that insists on non-root (Kubernetes'
 # runAsNonRoot) can verify it without reading /etc/passwd.
+# https://docs.docker.com/build/building/best-practices/#user
 USER 1000
-# Exec form: gunicorn is PID 1 and gets `docker stop`'s SIGTERM directly.
+# Exec form: gunicorn runs as PID 1, with no shell in between, and gets
+# `docker stop`'s SIGTERM itself. It finds its settings in ./gunicorn.conf.py,
+# which reads HOST, PORT and WORKERS from the environment.
+# https://docs.docker.com/reference/dockerfile/#shell-and-exec-form
 CMD ["gunicorn", "dockerizing_python.main:app"]

@@ -2,8 +2,9 @@
 # else: the scoreboard starts both images to show what the bytecode is worth.
 # Not a way to build: every start compiles the imported modules again.
 # A throwaway stage: Poetry turns the lock into a plain requirements file and
-# stays behind, so the final image carries no Poetry at all. Exporting reads a
-# lock and compiles nothing, so the small -slim image is enough here.
+# stays behind. The final stage, for what actually runs, takes only that file,
+# so the image carries no Poetry at all. Exporting reads a lock and compiles
+# nothing, so the small -slim image is enough here.
 FROM python:3.11-slim AS export
 
 WORKDIR /app
@@ -23,11 +24,12 @@ WORKDIR /uv
 COPY uv-requirements.txt ./
 RUN pip install --no-cache-dir --require-hashes -r uv-requirements.txt
 
-# The official full image again, now for what actually runs.
+# The official full image: Python, pip and a compiler, nothing else to set up.
 FROM python:3.11
 
 # No .pyc files written at run time, logs reach `docker logs` at once, a crash
 # prints a traceback, and pip does not ask the index whether it is outdated.
+# https://docs.python.org/3/using/cmdline.html#environment-variables
 # uv copies files out of its cache instead of linking them: the cache is a
 # mount that the image will not have.
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -42,23 +44,28 @@ RUN useradd --uid 1000 --no-create-home app
 WORKDIR /app
 
 # Dependencies first, so this layer stays cached while only the app changes.
+COPY --from=export /app/requirements.txt ./
 # uv refuses any file whose hash the lock did not record. The cache mount
 # keeps uv's downloads on the build machine, outside every layer: a rebuild
 # downloads only the packages it has not seen. The bind mount lends uv's
 # binary to this one instruction.
-COPY --from=export /app/requirements.txt ./
+# https://docs.docker.com/reference/dockerfile/#run---mounttypecache
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=bind,from=uv,source=/usr/local/bin/uv,target=/usr/local/bin/uv \
     uv pip install --system --require-hashes -r requirements.txt
 
+COPY . .
 # The app itself. Its build backend, poetry-core, came hashed with the
 # dependencies (the `build` group), so nothing is fetched to build it.
-COPY . .
 RUN --mount=type=bind,from=uv,source=/usr/local/bin/uv,target=/usr/local/bin/uv \
     uv pip install --system --no-cache --no-deps --no-build-isolation .
 
 # By number, so that a platform that insists on non-root (Kubernetes'
 # runAsNonRoot) can verify it without reading /etc/passwd.
+# https://docs.docker.com/build/building/best-practices/#user
 USER 1000
-# Exec form: gunicorn is PID 1 and gets `docker stop`'s SIGTERM directly.
+# Exec form: gunicorn runs as PID 1, with no shell in between, and gets
+# `docker stop`'s SIGTERM itself. It finds its settings in ./gunicorn.conf.py,
+# which reads HOST, PORT and WORKERS from the environment.
+# https://docs.docker.com/reference/dockerfile/#shell-and-exec-form
 CMD ["gunicorn", "dockerizing_python.main:app"]

@@ -2,7 +2,6 @@
 
 import contextlib
 import subprocess
-import time
 
 import httpx
 
@@ -37,16 +36,15 @@ class ComposeProject:
 
     def get_within(self, path: str, seconds: float, status: int = 200) -> httpx.Response:
         """The first answer with `status` (the server may still be starting)."""
-        deadline = time.monotonic() + seconds
-        while True:
-            try:
-                response = httpx.get(self.url + path, timeout=5)
-                if response.status_code == status or time.monotonic() > deadline:
-                    return response
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-            time.sleep(0.2)
+
+        def answered() -> httpx.Response | None:
+            response = httpx.get(self.url + path, timeout=5)
+            return response if response.status_code == status else None
+
+        return docker_cli.wait_for(
+            answered, f"answering {path} with {status}", seconds, interval=0.2,
+            ignoring=(httpx.TransportError,),
+        )
 
 
 @contextlib.contextmanager

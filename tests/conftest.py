@@ -1,7 +1,11 @@
 """Fixtures: each image is built once per run, served once, and cleaned up after."""
 
+import ast
 import dataclasses
+import functools
+import inspect
 import shutil
+import textwrap
 import uuid
 from pathlib import Path
 
@@ -9,27 +13,22 @@ import httpx
 import pytest
 import testinfra
 
-from tools.series import BY_NAME, STEPS, Step
+import lessons
 from tools import docker_cli
+from tools.series import BY_NAME, STEPS, Step
 
-IMAGE_REPOSITORY = "dockerizing-python-test"
+IMAGE_REPOSITORY = docker_cli.TEST_REPOSITORY
 
 
-def pytest_addoption(parser):
-    parser.addoption(
-        "--step", action="append", default=[], metavar="FOLDER",
-        help="test only this step (its folder name, or 'final' for the root); repeatable",
-    )
-    parser.addoption(
-        "--folder", metavar="PATH",
-        help="with one --step: check that step's expectations against this folder instead",
-    )
+# A test that asks for one of these fixtures, or names one of these, builds or runs an image.
+DOCKER_FIXTURES = {"image", "images", "server", "http", "host", "containers", "shared_containers", "scratch_tag"}
+DOCKER_NAMES = {"docker_cli", "compose_up", "ComposeProject", "testinfra"}
 
 
 def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "applies_to(predicate): run only for steps where predicate(step) is true"
-    )
+    for marker, meaning in lessons.MARKERS.items():
+        config.addinivalue_line("markers", f"{marker}: {meaning}")
+    config.addinivalue_line("markers", "docker: builds or runs an image (set here, from what the test uses)")
     unknown = sorted(set(config.getoption("step")) - set(BY_NAME))
     if unknown:
         raise pytest.UsageError(f"unknown --step {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
@@ -49,15 +48,31 @@ def selected_steps(config) -> list[Step]:
 def pytest_generate_tests(metafunc):
     if "step" not in metafunc.fixturenames:
         return
+    marks = list(metafunc.definition.iter_markers())
     steps = selected_steps(metafunc.config)
-    for marker in metafunc.definition.iter_markers("applies_to"):
-        steps = [step for step in steps if marker.args[0](step)]
     if "variant" in metafunc.fixturenames:
-        pairs = [(step, variant) for step in steps for variant in step.variants]
+        pairs = [
+            (step, variant) for step in steps for variant in step.variants
+            if lessons.selected(marks, step, variant)
+        ]
         ids = [f"{step.name}-{variant.name}" for step, variant in pairs]
         metafunc.parametrize(("step", "variant"), pairs, ids=ids)
     else:
+        steps = [step for step in steps if lessons.selected(marks, step)]
         metafunc.parametrize("step", steps, ids=lambda step: step.name)
+
+
+@functools.cache
+def uses_docker(function) -> bool:
+    node = ast.parse(textwrap.dedent(inspect.getsource(function)))
+    names = {name.id for name in ast.walk(node) if isinstance(name, ast.Name)}
+    return bool(set(inspect.signature(function).parameters) & DOCKER_FIXTURES or names & DOCKER_NAMES)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if uses_docker(item.function):
+            item.add_marker(pytest.mark.docker)
 
 
 def announce(config, message: str) -> None:

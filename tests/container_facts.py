@@ -92,15 +92,20 @@ def gunicorn_master_and_workers(host) -> tuple[Process, list[Process]]:
     return master, workers
 
 
-def in_image(image: str, *command: str, user: str = "0") -> str:
+_ON_PATH = "import shutil, sys; print(*filter(shutil.which, sys.argv[1:]))"
+
+
+def in_image(image: str, *command: str, user: str = "0", env: dict[str, str] | None = None) -> str:
     """Output of `command` in a throwaway container of `image`, as root unless told.
 
     Root reads every directory whatever USER the image sets; a fresh container shows the
     image, not what the app wrote since; and a probe never writes the .pyc it looks for.
     """
+    env = {"PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     return docker_cli.docker(
         "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--user", user,
-        "--env", "PYTHONDONTWRITEBYTECODE=1", "--entrypoint", command[0], image, *command[1:],
+        *(arg for key, value in env.items() for arg in ("--env", f"{key}={value}")),
+        "--entrypoint", command[0], image, *command[1:],
     )
 
 
@@ -120,6 +125,11 @@ def list_dir(image: str, path: str) -> list[str]:
 def importable(image: str, *modules: str) -> list[str]:
     """Those of `modules` that the image's Python finds, for any user."""
     return in_image(image, "python3", "-c", _IMPORTABLE, *modules).splitlines()
+
+
+def commands_on_path(image: str, *commands: str) -> list[str]:
+    """Those of `commands` that the image's PATH finds."""
+    return in_image(image, "python3", "-c", _ON_PATH, *commands).split()
 
 
 def read_in_image(image: str, path: str) -> str:

@@ -1,29 +1,78 @@
-"""What a lesson is, in facts: the Step fields a step changes, and those a test reads."""
+"""What a lesson is, in facts: the Step fields a step changes, and those a test depends on.
 
-import ast
+A test names the facts it depends on in one of two markers:
+  applies_to(*facts)  it runs only where one of them is set (on the variant, for a
+                      test taking `variant`, where the fact is a Variant field);
+  reads(*facts)       it runs for every step, and what it expects depends on them.
+"""
+
 import dataclasses
+import importlib
+import inspect
+from pathlib import Path
 
-from tools.series import Step, starting_point
+from tools.series import Step, Variant, starting_point
 
+TESTS = Path(__file__).parent
 # Not facts of a lesson: every step differs from the one before in them.
-IDENTITY = {"folder", "answer", "builds_on", "location"}
-# Fixtures parametrized from a fact: a test asking for one depends on that fact.
-FIXTURE_FACTS = {"variant": "variants"}
+IDENTITY = {"folder", "summary", "builds_on", "location"}
+FACTS = {field.name for field in dataclasses.fields(Step)} - IDENTITY
+VARIANT_FACTS = {field.name for field in dataclasses.fields(Variant)}
+MARKERS = {
+    "applies_to(*facts)": "run only for steps (or variants) where one of these Step (or Variant) fields is set",
+    "reads(*facts)": "run for every step; what the test expects depends on these Step fields",
+}
 
 
-def facts_read(function: ast.FunctionDef) -> set[str]:
-    """The Step fields a test function (its decorators included) reads."""
-    read = {
-        node.attr for node in ast.walk(function)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "step"
-    }
-    return read | {FIXTURE_FACTS[arg.arg] for arg in function.args.args if arg.arg in FIXTURE_FACTS}
+def takes_variant(function) -> bool:
+    return "variant" in inspect.signature(function).parameters
+
+
+def fact_owner(fact: str, step: Step, variant: Variant | None):
+    """Where a marker's fact is looked up: the variant's own field, else the step's."""
+    return variant if variant is not None and fact in VARIANT_FACTS else step
+
+
+def selected(marks, step: Step, variant: Variant | None = None) -> bool:
+    """Whether each applies_to marker among `marks` holds for the step (and variant)."""
+    return all(
+        any(getattr(fact_owner(fact, step, variant), fact) for fact in mark.args)
+        for mark in marks if mark.name == "applies_to"
+    )
+
+
+def marks_of(function, module) -> list:
+    return list(getattr(function, "pytestmark", [])) + list(getattr(module, "pytestmark", []))
+
+
+def runs_for(function, module, step: Step) -> bool:
+    """Whether conftest.py gives the test this step, with at least one variant if it takes one."""
+    marks = marks_of(function, module)
+    if takes_variant(function):
+        return any(selected(marks, step, variant) for variant in step.variants)
+    return selected(marks, step)
+
+
+def declared_facts(function, module) -> set[str]:
+    """The Step facts a test depends on, as its markers name them."""
+    named = {fact for mark in marks_of(function, module) if mark.name in ("applies_to", "reads") for fact in mark.args}
+    if takes_variant(function):
+        named = {fact for fact in named if fact not in VARIANT_FACTS} | {"variants"}
+    return named
+
+
+def suite_tests():
+    """(module, function) for every test function of the suite."""
+    for path in sorted(TESTS.glob("test_*.py")):
+        module = importlib.import_module(path.stem)
+        for name, function in vars(module).items():
+            if name.startswith("test_") and inspect.isfunction(function) and function.__module__ == module.__name__:
+                yield module, function
 
 
 def lesson_facts(step: Step) -> set[str]:
     """The facts that tools/series.py states differently for a step and its starting point."""
     before = starting_point(step)
     return {
-        field.name for field in dataclasses.fields(Step)
-        if field.name not in IDENTITY and getattr(step, field.name) != getattr(before, field.name)
+        fact for fact in FACTS if before and getattr(step, fact) != getattr(before, fact)
     }

@@ -2,7 +2,6 @@
 
 import contextlib
 import subprocess
-import time
 
 from tools import docker_cli
 
@@ -51,19 +50,17 @@ class Stack:
 
     def wait_for_update(self, service: str, timeout: float = 180) -> str:
         """The update's end state: completed, rollback_completed, or a paused one."""
-        deadline = time.monotonic() + timeout
-        while (current := self.update_state(service)) not in (
-            "completed", "rollback_completed", "paused", "rollback_paused",
-        ):
-            assert time.monotonic() < deadline, f"the update of {service} is still {current!r} after {timeout:.0f} s"
-            time.sleep(0.5)
-        return current
+        ended = ("completed", "rollback_completed", "paused", "rollback_paused")
+        return docker_cli.wait_for(
+            lambda: (state := self.update_state(service)) in ended and state,
+            f"the end of {service}'s update", timeout,
+        )
 
     def remove(self) -> None:
         docker_cli.docker("stack", "rm", self.name, check=False)
         # Its networks go once the tasks are gone.
-        deadline = time.monotonic() + 60
-        while docker_cli.docker("network", "ls", "--quiet", "--filter", f"label=com.docker.stack.namespace={self.name}"):
-            if time.monotonic() > deadline:
-                break
-            time.sleep(1)
+        networks = ("network", "ls", "--quiet", "--filter", f"label=com.docker.stack.namespace={self.name}")
+        try:
+            docker_cli.wait_for(lambda: not docker_cli.docker(*networks), "the stack's networks gone", 60, interval=1)
+        except docker_cli.TimedOut:
+            pass  # a later run's stack has another name

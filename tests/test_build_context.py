@@ -1,5 +1,6 @@
 """What a folder's clutter does to the build context and the image."""
 
+import pytest
 
 from container_facts import find_paths, read_in_image
 from tools import docker_cli
@@ -23,6 +24,7 @@ def plant_junk(folder):
         big.truncate(BIG_FILE_BYTES)
 
 
+@pytest.mark.reads("junk_reaches_image")
 def test_junk_in_the_folder(step, step_copy, scratch_tag):
     plant_junk(step_copy)
     tag = scratch_tag()

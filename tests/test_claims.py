@@ -8,22 +8,19 @@ The README is parsed with markdown-it-py, and each bullet must:
 
 - name at least one test;
 - name tests that exist in the module linked (the module is imported, not searched);
-- name tests that run for the README's step: every `applies_to` marker's predicate
-  (on the function or the module's `pytestmark`) holds for the step of tools/series.py;
+- name tests that run for the README's step: every `applies_to` marker (on the function
+  or the module's `pytestmark`) holds for the step of tools/series.py;
 - describe what changed since the step it builds on (`starting_point`): at least one of
-  its tests reads a Step fact in which the two steps differ (the folder, the answer
-  and what it builds on are not facts).
+  its tests depends on a Step fact in which the two steps differ, as its `applies_to`
+  or `reads` marker names it (the folder and what it builds on are not facts).
 
-The one exception is a non-fact: a bullet whose every test reads no Step fact at all,
+The one exception is a non-fact: a bullet whose every test depends on no Step fact,
 since the suite demands that property of every step alike (it serves, gunicorn is
 PID 1, `docker stop` is prompt). It is true from the first step on, so it may stand only
 in a README whose step builds on nothing (step 1); anywhere else it repeats step 1.
 """
 
-import ast
-import dataclasses
 import importlib
-import inspect
 import os
 import re
 from dataclasses import dataclass
@@ -32,14 +29,11 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from lessons import IDENTITY, facts_read, lesson_facts
+from lessons import FACTS, TESTS, declared_facts, lesson_facts, runs_for, suite_tests
 from tools.series import REPO, STEPS, Step, starting_point
 
-TESTS = REPO / "tests"
 CLAIM_HEADINGS = ("Better", "Worse", "Ready for production")
 TEST_NAME = re.compile(r"test_\w+")
-# Step fields that state a fact (not the folder, the answer, or what it builds on).
-FACTS = {field.name for field in dataclasses.fields(Step)} - IDENTITY
 
 
 @dataclass
@@ -94,21 +88,6 @@ def linked_tests(children) -> list[tuple[str, str]]:
     return found
 
 
-def applies(function, module, step: Step) -> bool:
-    """Whether conftest.py gives the test this step: its applies_to markers, and a variant if it asks for one."""
-    marks = list(getattr(function, "pytestmark", [])) + list(getattr(module, "pytestmark", []))
-    if "variant" in inspect.signature(function).parameters and not step.variants:
-        return False
-    return all(mark.args[0](step) for mark in marks if mark.name == "applies_to")
-
-
-def function_node(module_path: Path, name: str) -> ast.FunctionDef:
-    return next(
-        node for node in ast.parse(module_path.read_text()).body
-        if isinstance(node, ast.FunctionDef) and node.name == name
-    )
-
-
 def problems(readme: Path, step: Step, text: str | None = None) -> list[str]:
     """What is wrong with the README's binding (or `text` in its place), one message per line at fault."""
     before = starting_point(step)
@@ -138,21 +117,21 @@ def problems(readme: Path, step: Step, text: str | None = None) -> list[str]:
             if not callable(function):
                 found.append(f"{where} names `{name}`, which {target} does not define")
                 bad = True
-            elif not applies(function, module, step):
+            elif not runs_for(function, module, step):
                 found.append(f"{where} names `{name}`, which does not run for {step.name}")
                 bad = True
             else:
-                read |= facts_read(function_node(module_path, name)) & FACTS
+                read |= declared_facts(function, module) & FACTS
         if bad or not before:
             continue
         if not read:
             found.append(
-                f"{where}: its tests read no Step fact, so it holds for every step since "
+                f"{where}: its tests depend on no Step fact, so it holds for every step since "
                 f"{STEPS[0].name}: say it there, not in {step.name}"
             )
         elif not read & lesson:
             found.append(
-                f"{where} describes nothing that changed since {before.name}: its tests read "
+                f"{where} describes nothing that changed since {before.name}: its tests depend on "
                 f"{sorted(read)}, and {step.name} differs from {before.name} only in {sorted(lesson)} "
                 "(move the line to the step that made it true, or drop it)"
             )
@@ -160,6 +139,12 @@ def problems(readme: Path, step: Step, text: str | None = None) -> list[str]:
 
 
 STEP_READMES = {step.path / "README.md": step for step in STEPS}
+
+
+def test_every_fact_is_tested():
+    """A fact no test depends on (by its applies_to or reads marker) is a promise nobody checks."""
+    declared = set().union(*(declared_facts(function, module) for module, function in suite_tests()))
+    assert FACTS <= declared, f"Step facts no test names in applies_to or reads: {sorted(FACTS - declared)}"
 
 
 @pytest.mark.parametrize("readme", list(STEP_READMES), ids=lambda r: r.relative_to(REPO).as_posix())

@@ -18,7 +18,7 @@ PYTHON_ENV = {
 }
 
 
-@pytest.mark.applies_to(lambda step: step.poetry)
+@pytest.mark.applies_to("poetry")
 def test_poetry_in_the_image(step, image):
     try:
         installed = in_image(image, "poetry", "--version")
@@ -49,7 +49,7 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-@pytest.mark.applies_to(lambda step: step.poetry or step.hashed_requirements)
+@pytest.mark.applies_to("poetry", "hashed_requirements")
 def test_installs_the_versions_the_lock_pins(step, image):
     """Every package poetry.lock pins for the main and prod groups, at that version."""
     lock = tomllib.loads((step.path / "poetry.lock").read_text())
@@ -74,7 +74,7 @@ _WITH_THE_APPS_PYTHON = 'exec "$(head -1 "$(command -v gunicorn)" | cut -c3-)" -
 _IMPORT_POETRY = "import poetry.console, dockerizing_python.main, poetry; print(poetry.__file__)"
 
 
-@pytest.mark.applies_to(lambda step: step.poetry)
+@pytest.mark.applies_to("poetry")
 def test_poetry_shares_the_apps_environment(step, image):
     """Poetry's docs: install it apart from any project, never into the project's environment."""
     try:
@@ -88,7 +88,7 @@ def test_poetry_shares_the_apps_environment(step, image):
     assert where.strip(), f"{step.name}: the app's Python found no poetry package"
 
 
-@pytest.mark.applies_to(lambda step: step.absent_paths or step.absent_modules)
+@pytest.mark.applies_to("absent_paths", "absent_modules")
 def test_absent_from_the_image(step, image):
     found = find_paths(image, *step.absent_paths) if step.absent_paths else []
     assert not found, f"{step.name}: these must not be in the image: {found}"
@@ -96,7 +96,7 @@ def test_absent_from_the_image(step, image):
     assert not modules, f"{step.name}: these modules are importable in the image: {modules}"
 
 
-@pytest.mark.applies_to(lambda step: step.hashed_requirements)
+@pytest.mark.applies_to("hashed_requirements")
 def test_requirements_carry_hashes(step, image):
     path = step.hashed_requirements
     assert find_paths(image, path), f"{step.name}: {path} is not in the image"
@@ -130,7 +130,8 @@ def unchecked_downloads(log) -> list[str]:
     return found
 
 
-@pytest.mark.applies_to(lambda step: step.hash_checked_downloads)
+@pytest.mark.applies_to("hash_checked_downloads")
+@pytest.mark.reads("variants")  # those held to it too
 def test_every_download_is_hash_checked(step, scratch_tag):
     """A build from scratch of the Dockerfile (and of each variant held to it)."""
     built = [("Dockerfile", None)] + [
@@ -148,14 +149,14 @@ def test_every_download_is_hash_checked(step, scratch_tag):
     )
 
 
-@pytest.mark.applies_to(lambda step: step.python_env)
+@pytest.mark.applies_to("python_env")
 def test_python_environment_variables(step, image):
     env = dict(item.split("=", 1) for item in docker_cli.image_config(image)["Env"])
     wrong = {key: env.get(key) for key, value in PYTHON_ENV.items() if env.get(key) != value}
     assert not wrong, f"{step.name}: expected {PYTHON_ENV} in the image config, got {wrong}"
 
 
-@pytest.mark.applies_to(lambda step: step.smaller_than)
+@pytest.mark.applies_to("smaller_than")
 def test_adds_less_than_the_previous_lesson(step, images):
     other = BY_NAME[step.smaller_than]
     added = {

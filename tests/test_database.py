@@ -6,7 +6,7 @@ from compose import compose_up
 from tools import docker_cli
 
 
-@pytest.mark.applies_to(lambda step: step.database)
+@pytest.mark.applies_to("database")
 def test_db_answers_and_survives_an_outage(step):
     with compose_up(step) as project:
         answer = project.get_within("/db", seconds=60)

@@ -21,7 +21,7 @@ RESTRICTIONS["all-at-once"] = tuple(flag for flags in RESTRICTIONS.values() for 
 STOP_GRACE = 10  # `docker stop`'s default
 
 
-@pytest.mark.applies_to(lambda step: step.runs_hardened)
+@pytest.mark.applies_to("runs_hardened")
 @pytest.mark.parametrize("restriction", RESTRICTIONS)
 def test_serves_and_stops_under(step, image, containers, restriction):
     # The containers fixture fails the test on an ERROR or Traceback line in the log.
@@ -39,7 +39,7 @@ def test_serves_and_stops_under(step, image, containers, restriction):
     assert exit_code == 0, f"{step.name} under {restriction}: exit code {exit_code}:\n{container.logs()}"
 
 
-@pytest.mark.applies_to(lambda step: step.compose_hardened)
+@pytest.mark.applies_to("compose_hardened")
 def test_compose_runs_it_hardened(step):
     with compose_up(step) as project:
         container = json.loads(docker_cli.docker("inspect", project.container("app")))[0]

@@ -1,11 +1,14 @@
 """What the built image is: its size over the base and who runs the server."""
 
+import pytest
+
 from container_facts import gunicorn_master_and_workers
 from tools import docker_cli
 
 MB = 1_000_000
 
 
+@pytest.mark.reads("base", "max_added_mb")
 def test_size_added_over_base_is_within_budget(step, image):
     added = docker_cli.image_size(image) - docker_cli.image_size(step.base)
     assert added <= step.max_added_mb * MB, (
@@ -14,6 +17,7 @@ def test_size_added_over_base_is_within_budget(step, image):
     )
 
 
+@pytest.mark.reads("server_runs_as_root")
 def test_server_user(step, host):
     master, workers = gunicorn_master_and_workers(host)
     uids = {process.uid for process in [master, *workers]}

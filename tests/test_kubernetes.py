@@ -14,6 +14,7 @@ import httpx
 import pytest
 from ruamel.yaml import YAML  # comes with check-jsonschema
 
+from container_facts import in_image
 from tools import docker_cli
 
 # The Kubernetes release whose schemas the manifests must satisfy.
@@ -36,12 +37,7 @@ def app_container(step) -> tuple[dict, dict]:
     return pod, container
 
 
-def in_image(image: str, script: str, env: dict[str, str] | None = None) -> str:
-    flags = [arg for key, value in (env or {}).items() for arg in ("--env", f"{key}={value}")]
-    return docker_cli.docker("run", "--rm", *flags, "--entrypoint", "python3", image, "-c", script)
-
-
-@pytest.mark.applies_to(lambda step: step.kubernetes)
+@pytest.mark.applies_to("kubernetes")
 def test_manifests_validate_strictly(step):
     kinds = set(manifests(step))
     assert {"Deployment", "Service", "PodDisruptionBudget"} <= kinds, f"{step.name}: {step.kubernetes} has {sorted(kinds)}"
@@ -53,7 +49,7 @@ def test_manifests_validate_strictly(step):
     assert checked.returncode == 0, f"{step.name}/{step.kubernetes} against Kubernetes {KUBERNETES_VERSION}:\n" + "\n".join(problems)
 
 
-@pytest.mark.applies_to(lambda step: step.kubernetes)
+@pytest.mark.applies_to("kubernetes")
 def test_deployment_runs_it_the_production_way(step):
     deployment = manifests(step)["Deployment"]
     pod, container = app_container(step)
@@ -77,7 +73,7 @@ def test_deployment_runs_it_the_production_way(step):
     assert container.get("lifecycle", {}).get("preStop"), f"{step.name}: a preStop pause lets endpoints catch up"
 
 
-@pytest.mark.applies_to(lambda step: step.kubernetes)
+@pytest.mark.applies_to("kubernetes")
 def test_manifest_matches_the_image(step, image):
     pod, container = app_container(step)
     env = {item["name"]: item["value"] for item in container.get("env", [])}
@@ -85,11 +81,14 @@ def test_manifest_matches_the_image(step, image):
     assert str(pod["securityContext"].get("runAsUser")) == config["User"], (
         f"{step.name}: runAsUser {pod['securityContext'].get('runAsUser')} is not the image's USER {config['User']!r}"
     )
-    conf = in_image(image, "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['bind'], c['graceful_timeout'])", env)
+    conf = in_image(
+        image, "python3", "-c",
+        "import runpy; c = runpy.run_path('gunicorn.conf.py'); print(c['bind'], c['graceful_timeout'])", env=env,
+    )
     bind, graceful = conf.split()
     [port] = [p["containerPort"] for p in container["ports"]]
     assert bind.rsplit(":", 1)[1] == str(port), f"{step.name}: containerPort {port}, but gunicorn binds {bind}"
-    sources = in_image(image, (
+    sources = in_image(image, "python3", "-c", (
         "import pathlib, dockerizing_python as p; print(pathlib.Path('gunicorn.conf.py').read_text());"
         "[print(f.read_text()) for f in pathlib.Path(p.__file__).parent.glob('*.py')]"
     ))
@@ -103,7 +102,7 @@ def test_manifest_matches_the_image(step, image):
     )
 
 
-@pytest.mark.applies_to(lambda step: step.kubernetes)
+@pytest.mark.applies_to("kubernetes")
 def test_probes_answer_under_the_manifests_constraints(step, image, containers):
     pod, container = app_container(step)
     memory = container["resources"]["limits"]["memory"].replace("Mi", "m").replace("Gi", "g")

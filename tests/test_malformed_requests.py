@@ -65,20 +65,20 @@ def exchange(server, payload: bytes, shut_write: bool = False) -> tuple[list[int
         return answers(sock)
 
 
-@pytest.mark.applies_to(lambda step: step.production_checks)
+@pytest.mark.applies_to("production_checks")
 def test_a_garbage_request_line(step, server):
     result = exchange(server, b"\x16\x03\x01 this is not HTTP at all\r\n\r\n")
     assert_refused(server, "garbage request line", *result)
 
 
-@pytest.mark.applies_to(lambda step: step.production_checks)
+@pytest.mark.applies_to("production_checks")
 def test_an_oversized_header(step, server):
     header = b"X-Padding: " + b"a" * 100_000 + b"\r\n"
     result = exchange(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + header + b"\r\n")
     assert_refused(server, "100 KB header", *result)
 
 
-@pytest.mark.applies_to(lambda step: step.production_checks)
+@pytest.mark.applies_to("production_checks")
 @pytest.mark.parametrize(
     ("declared", "body"), [(100, b"only ten b"), (5, b"hello, and then some")],
     ids=["declares-more", "declares-less"],
@@ -90,7 +90,7 @@ def test_a_wrong_content_length(step, server, declared, body):
     assert_refused(server, f"Content-Length {declared}, {len(body)} bytes sent", *result)
 
 
-@pytest.mark.applies_to(lambda step: step.production_checks)
+@pytest.mark.applies_to("production_checks")
 def test_a_slow_client(step, server):
     with connect(server) as slow:
         send(slow, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: half-a-re")

@@ -15,6 +15,7 @@ def edit_the_app(step, folder):
     source.write_text(source.read_text() + f"# a one-line change ({uuid.uuid4().hex})\n")
 
 
+@pytest.mark.reads("code_change_reinstalls_dependencies", "dependency_install", "app_source")
 def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_tag):
     images.get(step)  # the pristine folder's build warms the cache
     edit_the_app(step, step_copy)
@@ -40,7 +41,7 @@ def test_app_change_and_the_dependency_install(step, images, step_copy, scratch_
         )
 
 
-@pytest.mark.applies_to(lambda step: step.code_change_downloads_nothing)
+@pytest.mark.applies_to("code_change_downloads_nothing")
 def test_app_change_downloads_nothing(step, images, step_copy, scratch_tag):
     images.get(step)
     edit_the_app(step, step_copy)

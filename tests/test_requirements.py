@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 
-@pytest.mark.applies_to(lambda step: step.committed_requirements)
+@pytest.mark.applies_to("committed_requirements")
 def test_committed_requirements_match_the_lock(step, tmp_path):
     config = step.path / ".pre-commit-config.yaml"
     assert config.is_file(), f"{step.name}: a pre-commit hook should export requirements.txt"
@@ -30,7 +30,7 @@ def test_committed_requirements_match_the_lock(step, tmp_path):
     )
 
 
-@pytest.mark.applies_to(lambda step: step.stages)
+@pytest.mark.applies_to("stages")
 def test_number_of_stages(step):
     stages = re.findall(r"^FROM\s", (step.path / "Dockerfile").read_text(), re.M | re.I)
     assert len(stages) == step.stages, (

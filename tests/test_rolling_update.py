@@ -67,15 +67,10 @@ def answers(url: str, count: int = 20) -> set[str]:
 
 
 def wait_for_answer(url: str, expected: dict, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if answers(url) == {json.dumps(expected, separators=(",", ":"))}:
-                return
-        except httpx.HTTPError:
-            pass
-        assert time.monotonic() < deadline, f"HAProxy did not answer {expected} within {seconds:.0f} s"
-        time.sleep(1)
+    docker_cli.wait_for(
+        lambda: answers(url) == {json.dumps(expected, separators=(",", ":"))},
+        f"HAProxy answering {expected}", seconds, interval=1, ignoring=(httpx.HTTPError,),
+    )
 
 
 def roll(stack, stack_file: str, image: str, url: str, before: dict, after: dict | None) -> tuple[str, float, list[str], int]:
@@ -94,12 +89,12 @@ def roll(stack, stack_file: str, image: str, url: str, before: dict, after: dict
     return state, seconds, failed, len(outcomes)
 
 
-@pytest.mark.applies_to(lambda step: step.swarm_stack)
+@pytest.mark.applies_to("swarm_stack")
 def test_rolling_update_and_rollback_drop_no_request(step, image, step_copy, scratch_tag, request):
     assert (step.path / step.swarm_stack).is_file(), (
         f"{step.name}: {step.swarm_stack} is missing (the swarm stack that the update deploys)"
     )
-    v1, v2, v3 = answer(step.answer), answer(f"{step.answer} v2"), answer(f"{step.answer} v3")
+    v1, v2, v3 = answer(step.name), answer(f"{step.name} v2"), answer(f"{step.name} v3")
     image_v2, image_v3 = scratch_tag(), scratch_tag()
     build_version(step, step_copy, image_v2, v2["step"])
     build_version(step, step_copy, image_v3, v3["step"], healthy=False)

@@ -12,7 +12,7 @@ from tools import docker_cli
 def test_root_names_the_step(step, http):
     response = http.get("/")
     assert response.status_code == 200
-    assert response.json() == {"step": step.answer}
+    assert response.json() == {"step": step.name}
 
 
 def test_healthz_answers_ok(http):
@@ -49,4 +49,4 @@ def test_compose_up_serves_the_step(step):
     """The reader's command: `docker compose up --build` in the folder."""
     with compose_up(step) as project:
         response = project.get_within("/", seconds=60)
-        assert response.json() == {"step": step.answer}
+        assert response.json() == {"step": step.name}

@@ -1,19 +1,24 @@
 """Other images of a step (a second Dockerfile, build targets): each builds and serves."""
 
 import httpx
+import pytest
 
+from container_facts import commands_on_path
+from dockerfiles import instructions
 from tools.series import REPO
 
 
 def test_variant_builds_and_serves(step, variant, images, shared_containers):
     image = images.get(step, variant.dockerfile, variant.target).tag
     server = shared_containers.serve(image)
-    assert httpx.get(server.url + "/", timeout=10).json() == {"step": step.answer}
+    assert httpx.get(server.url + "/", timeout=10).json() == {"step": step.name}
 
 
-def instructions(dockerfile: str) -> list[str]:
-    """A Dockerfile's lines without comments and blank lines."""
-    return [line for line in dockerfile.splitlines() if line.strip() and not line.startswith("#")]
+@pytest.mark.applies_to("absent_commands")
+def test_variant_leaves_its_tools_behind(step, variant, images):
+    tag = images.get(step, variant.dockerfile, variant.target).tag
+    present = commands_on_path(tag, *variant.absent_commands)
+    assert not present, f"{step.name}:{variant.name}: the image still has {present}"
 
 
 def test_servers_variants_build_the_final_image():

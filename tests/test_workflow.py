@@ -1,7 +1,8 @@
 """The GitHub configuration: the workflow that runs the suite in readers' forks (no Docker
 needed to check it here) and Dependabot's."""
 
-import ast
+import fnmatch
+import json
 import re
 import subprocess
 import sys
@@ -31,9 +32,6 @@ NODE24_SINCE = {
     "docker/login-action": 4,
     "docker/build-push-action": 7,
 }
-# A test that asks for one of these fixtures, or names one of these, builds or runs an image.
-DOCKER_FIXTURES = {"image", "images", "server", "http", "host", "containers", "shared_containers", "scratch_tag"}
-DOCKER_NAMES = {"docker_cli", "compose_up", "ComposeProject", "testinfra"}
 # What each Dependabot ecosystem updates, as a test of a folder.
 DEPENDABOT_FILES = {
     "pip": lambda folder: any((folder / name).is_file() for name in (
@@ -96,56 +94,36 @@ def test_actions_run_on_node_24(workflow):
 
 
 def test_matrix_runs_every_step():
-    suite = jobs_running("bash tests/run --step ${{ matrix.step }}")
-    assert len(suite) == 1, (
-        f"{TESTS_WORKFLOW.relative_to(REPO)}: expected one job running "
-        "`bash tests/run --step ${{ matrix.step }}`"
+    """The step jobs' matrix is what `python -m tools.series` prints: every step, once."""
+    [suite] = jobs_running("bash tests/run --step ${{ matrix.step }}")
+    [series] = jobs_running('echo "steps=$(python3 -m tools.series)"')
+    name = next(name for name, job in jobs().items() if job == series)
+    assert suite["strategy"]["matrix"]["step"] == f"${{{{ fromJSON(needs.{name}.outputs.steps) }}}}", (
+        f"{TESTS_WORKFLOW.relative_to(REPO)}: the matrix should come from the {name} job's output"
     )
-    listed = suite[0]["strategy"]["matrix"]["step"]
-    expected = list(dict.fromkeys([step.name for step in STEPS] + ["final"]))
-    missing = [name for name in expected if name not in listed]
-    unknown = [name for name in listed if name not in expected]
-    assert not missing and not unknown and len(listed) == len(set(listed)), (
-        f"{TESTS_WORKFLOW.relative_to(REPO)}: the matrix should list each step of tools/series.py "
-        f"and final once; missing {missing}, not a step {unknown}, listed {listed}"
-    )
-    assert suite[0]["strategy"].get("fail-fast") is False, "one step failing should not cancel the others"
-
-
-def suite_tests() -> dict[str, bool]:
-    """Every test function of tests/, by pytest id: True when it builds or runs an image."""
-    found = {}
-    for module in sorted((REPO / "tests").glob("test_*.py")):
-        for node in ast.parse(module.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
-                fixtures = {arg.arg for arg in node.args.args}
-                names = {name.id for name in ast.walk(node) if isinstance(name, ast.Name)}
-                found[f"tests/{module.name}::{node.name}"] = bool(fixtures & DOCKER_FIXTURES or names & DOCKER_NAMES)
-    return found
+    assert suite.get("needs") in (name, [name]) and "steps" in series["outputs"]
+    printed = subprocess.run(
+        [sys.executable, "-m", "tools.series"], cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout
+    assert json.loads(printed) == [step.name for step in STEPS]
+    assert suite["strategy"].get("fail-fast") is False, "one step failing should not cancel the others"
 
 
 def test_static_checks_run_once_in_their_own_job():
     """Checks that build no image run in one job, not again in every step's job."""
-    listed = load(TESTS_WORKFLOW)["env"]["STATIC_TESTS"].split()
-    static = jobs_running("python -m pytest $STATIC_TESTS")
+    static = jobs_running('python -m pytest -m "not docker"')
     assert len(static) == 1 and "strategy" not in static[0], (
-        "one job, outside the matrix, should run `python -m pytest $STATIC_TESTS`"
+        'one job, outside the matrix, should run `python -m pytest -m "not docker"`'
     )
     [suite] = jobs_running("bash tests/run --step ${{ matrix.step }}")
-    assert any("--deselect" in run and "$STATIC_TESTS" in run for run in commands(suite)), (
-        "the step jobs should --deselect each of $STATIC_TESTS"
-    )
-    tests = suite_tests()
-    # pytest's --deselect takes an id's prefix.
-    selected = {test for test in tests if any(test.startswith(entry) for entry in listed)}
-    unknown = [entry for entry in listed if not any(test.startswith(entry) for test in tests)]
-    building = sorted(test for test in selected if tests[test])
-    forgotten = sorted(test for test in tests if not tests[test] and test not in selected)
-    assert not unknown and not building and not forgotten, (
-        f"{TESTS_WORKFLOW.relative_to(REPO)}: STATIC_TESTS should name the tests that build no image "
-        f"(no fixture {sorted(DOCKER_FIXTURES)}, no {sorted(DOCKER_NAMES)}); no such test: {unknown}; "
-        f"these build: {building}; these build nothing but run in every step's job: {forgotten}"
-    )
+    assert any(run.endswith("-m docker") for run in commands(suite)), "the step jobs should run `-m docker`"
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", "not docker", "-p", "no:cacheprovider"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    ).stdout.splitlines()
+    static_ids = {line.split("[")[0] for line in collected if "::" in line}
+    assert "tests/test_claims.py::test_every_fact_is_tested" in static_ids, "a Docker-free check is marked docker"
+    assert "tests/test_image.py::test_server_user" not in static_ids, "a test of a running container is not marked docker"
 
 
 def test_a_job_measures_and_keeps_the_results():
@@ -160,15 +138,19 @@ def test_a_job_measures_and_keeps_the_results():
 
 @pytest.mark.parametrize("ecosystem", DEPENDABOT_FILES)
 def test_dependabot_covers_every_step(ecosystem):
+    """Each step folder with the ecosystem's files is matched once; each pattern matches only such folders."""
     has_files = DEPENDABOT_FILES[ecosystem]
     listed = [
         folder for update in load(DEPENDABOT)["updates"] if update["package-ecosystem"] == ecosystem
         for folder in update.get("directories") or [update["directory"]]
     ]
     expected = ["/" + step.path.relative_to(REPO).as_posix().strip(".") for step in STEPS if has_files(step.path)]
-    missing = [folder for folder in expected if folder not in listed]
-    stray = [folder for folder in listed if not has_files(REPO / folder.lstrip("/"))]
-    assert not missing and not stray and len(listed) == len(set(listed)), (
-        f"{DEPENDABOT.relative_to(REPO)}: the {ecosystem} update should list each folder that has "
-        f"its files once; missing {missing}, nothing to update in {stray}, listed {listed}"
+    def folders(pattern: str) -> list[Path]:
+        return [REPO] if pattern == "/" else [path for path in REPO.glob(pattern.lstrip("/")) if path.is_dir()]
+
+    missing = [folder for folder in expected if sum(fnmatch.fnmatchcase(folder, p) for p in listed) != 1]
+    idle = [pattern for pattern in listed if not folders(pattern) or not all(map(has_files, folders(pattern)))]
+    assert not missing and not idle, (
+        f"{DEPENDABOT.relative_to(REPO)}: the {ecosystem} update should match each folder that has "
+        f"its files once; not matched once: {missing}; matching a folder without them: {idle}"
     )

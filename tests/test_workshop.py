@@ -6,8 +6,6 @@ check is the rest of this suite: it holds each folder to the expectations that
 `python -m tools.workshop check` holds an attendee's copy to.
 """
 
-import ast
-import dataclasses
 import json
 import math
 import os
@@ -19,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import IMAGE_REPOSITORY
-from lessons import facts_read, lesson_facts
+from lessons import declared_facts, lesson_facts, suite_tests
 from tools import docker_cli, workshop
 from tools.series import SRC_APP, STEPS, Step, starting_point
 from tools.workshop import doctor, rehearse, timetable
@@ -29,18 +26,16 @@ TESTS = Path(__file__).parent
 EXERCISE_TIMEOUT = 20 * 60
 PROMISE = re.compile(r"^Untouched, the check fails with `([^`]+)`", re.M)
 
-is_exercise = pytest.mark.applies_to.with_args(workshop.is_exercise)
+is_exercise = pytest.mark.applies_to("builds_on")
 
 
 def lesson_tests(step: Step) -> dict[Path, list[str]]:
-    """The tests that read a fact of the lesson, by module: what the exercise must fail."""
+    """The tests that depend on a fact of the lesson, by module: what the exercise must fail."""
     facts, found = lesson_facts(step), {}
-    for module in sorted(TESTS.glob("test_*.py")):
-        if module.name in workshop.NOT_ABOUT_THE_FOLDER:
-            continue
-        for node in ast.parse(module.read_text()).body:
-            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and facts_read(node) & facts:
-                found.setdefault(module, []).append(node.name)
+    for module, function in suite_tests():
+        path = Path(module.__file__)
+        if path.name not in workshop.NOT_ABOUT_THE_FOLDER and declared_facts(function, module) & facts:
+            found.setdefault(path, []).append(function.__name__)
     return found
 
 
@@ -52,12 +47,6 @@ def promised_failure(step: Step) -> str:
         "a line `Untouched, the check fails with `PHRASE``"
     )
     return match.group(1)
-
-
-def remove_images_of(step: Step) -> None:
-    repository = f"{IMAGE_REPOSITORY}/{step.image_name}"
-    for tag in docker_cli.docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository).split():
-        docker_cli.remove_image(tag)
 
 
 # --- every exercise fails before its lesson, naming it (Docker) -------------------------
@@ -98,7 +87,7 @@ def test_exercise_fails_until_the_lesson_is_done(step, tmp_path, request):
         output, _ = process.communicate()
         pytest.fail(f"checking {step.name}'s exercise took over {EXERCISE_TIMEOUT} s:\n{output[-3000:]}")
     finally:
-        remove_images_of(dataclasses.replace(step, location=copy))
+        rehearse.remove_images_of(step, copy)
 
     assert process.returncode == 1, (
         f"the untouched exercise {step.name} (a copy of {starting_point(step).folder}) should fail "
@@ -130,8 +119,8 @@ def test_prepare_copies_the_starting_point_answering_as_the_step(tmp_path):
     before = starting_point(step)
     copy = workshop.prepare(step, tmp_path / "copy")
     source = (copy / before.app_source).read_text()
-    assert f'STEP = "{step.answer}"' in source
-    assert source.replace(step.answer, before.answer) == (before.path / before.app_source).read_text()
+    assert f'STEP = "{step.name}"' in source
+    assert source.replace(step.name, before.name) == (before.path / before.app_source).read_text()
     assert not list(copy.rglob("__pycache__"))
     with pytest.raises(FileExistsError):
         workshop.prepare(step, copy)
@@ -144,7 +133,7 @@ def test_guide_timings_are_current():
     text = workshop.GUIDE.read_text()
     assert text == workshop.render_guide(text, workshop.load_timings(), workshop.load_scoreboard()), (
         f"{workshop.GUIDE.name}: the timetable and agendas are not what docs/workshop-timings.json, "
-        "docs/scoreboard.json and the task files give: run `python -m tools.workshop timings`"
+        "docs/scoreboard.json and the task files give: run `python -m tools.docs`"
     )
 
 
@@ -196,14 +185,14 @@ def test_an_exercise_on_the_final_result_copies_only_the_app(tmp_path, monkeypat
     """A lesson that builds on the root (extra 4) starts from the app, not the whole series."""
     monkeypatch.setattr(workshop, "TASKS", tmp_path / "tasks")
     workshop.TASKS.mkdir()
-    later = Step(folder="extra-9-later", answer="extra-9-later", builds_on="final", app_source=SRC_APP)
+    later = Step(folder="extra-9-later", builds_on="final", app_source=SRC_APP)
     workshop.task_path(later).write_text("# Exercise: later\n\nUntouched, the check fails with `x`.\n")
     copy = workshop.prepare(later, tmp_path / "copy")
     names = {path.name for path in copy.iterdir()}
     assert {"Dockerfile", "docker-compose.yml", "pyproject.toml", "src"} <= names
     leaked = names & {"tests", "tools", "docs", "workshop", ".git", "WORKSHOP.md", *(s.folder for s in STEPS)}
     assert not leaked, f"the series leaked into the exercise's copy: {sorted(leaked)}"
-    assert f'STEP = "{later.answer}"' in (copy / SRC_APP).read_text()
+    assert f'STEP = "{later.name}"' in (copy / SRC_APP).read_text()
 
 
 def test_solving_a_copy_puts_the_reference_in_its_place(tmp_path):

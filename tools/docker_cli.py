@@ -10,12 +10,16 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from tools import buildlog
 
 # Every image and container we create carries it, so leftovers can be pruned:
 #   docker image prune -a --filter label=org.dockerizing-python.test
 LABEL = "org.dockerizing-python.test"
+# Where the suite tags the images it builds (a workshop rehearsal removes its copies' ones).
+TEST_REPOSITORY = "dockerizing-python-test"
+T = TypeVar("T")
 ENV = {
     **os.environ,
     # Compose builds with its own BuildKit client when buildx is missing; say so quietly.
@@ -156,20 +160,50 @@ def run(image: str, env: dict[str, str] | None = None, *args: str, options: tupl
     return container
 
 
+class TimedOut(DockerError):
+    pass
+
+
+def wait_for(
+    condition: Callable[[], T], what: str, timeout: float = 60, interval: float = 0.5,
+    container: Container | None = None, ignoring: tuple[type[Exception], ...] = (),
+) -> T:
+    """Poll until `condition()` gives something true, and return that.
+
+    Exceptions of the `ignoring` types count as "not yet". With a container, its
+    stopping ends the wait early; either failure shows the end of its log.
+    """
+    deadline = time.monotonic() + timeout
+    next_look = time.monotonic() + 1
+    while True:
+        try:
+            if result := condition():
+                return result
+        except ignoring:
+            pass
+        if container and time.monotonic() >= next_look:
+            if not container.state().get("Running"):
+                raise DockerError(f"the container stopped before {what}:\n{container.logs()}")
+            next_look = time.monotonic() + 1
+        if time.monotonic() >= deadline:
+            log = f":\n{container.logs()}" if container else ""
+            raise TimedOut(f"not {what} within {timeout:.0f} s{log}")
+        time.sleep(interval)
+
+
+def answers_200(url: str) -> bool:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return response.status == 200
+
+
 def wait_until_serving(container: Container, path: str = "/healthz", timeout: float = 60) -> float:
     """Seconds until `path` answers 200; fails with the container's logs."""
     started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        try:
-            with urllib.request.urlopen(container.url + path, timeout=2) as response:
-                if response.status == 200:
-                    return time.monotonic() - started
-        except (OSError, urllib.error.URLError):
-            pass
-        if not container.state().get("Running"):
-            raise DockerError(f"the container stopped before serving:\n{container.logs()}")
-        time.sleep(0.1)
-    raise DockerError(f"no 200 from {path} within {timeout:.0f} s:\n{container.logs()}")
+    wait_for(
+        lambda: answers_200(container.url + path), f"serving {path}", timeout, interval=0.01,
+        container=container, ignoring=(OSError,),
+    )
+    return time.monotonic() - started
 
 
 # What a clean log never holds: gunicorn's and uvicorn's error levels, a traceback.
@@ -183,10 +217,11 @@ def log_problems(log: str) -> list[str]:
 
 def wait_until_healthy(container: Container, timeout: float = 60) -> None:
     """Until the image's HEALTHCHECK reports healthy; fails on unhealthy or a timeout."""
-    deadline = time.monotonic() + timeout
-    while (status := container.state().get("Health", {}).get("Status")) != "healthy":
+
+    def healthy() -> bool:
+        status = container.state().get("Health", {}).get("Status")
         if status not in ("starting", "healthy"):
             raise DockerError(f"the healthcheck is {status!r}:\n{container.logs()}")
-        if time.monotonic() > deadline:
-            raise DockerError(f"not healthy within {timeout:.0f} s:\n{container.logs()}")
-        time.sleep(0.5)
+        return status == "healthy"
+
+    wait_for(healthy, "healthy", timeout, container=container)

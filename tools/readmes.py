@@ -1,35 +1,77 @@
-"""Keeps README sections generated from the files they describe.
+"""Generated sections of the Markdown files: the one place their markers are parsed.
 
-Sections sit between markers such as
+A section sits between markers, each on a line of its own:
     <!-- dockerfile:begin --> ... <!-- dockerfile:end -->
     <!-- dockerfile:begin slim.Dockerfile --> ... <!-- dockerfile:end -->
     <!-- diff:begin --> ... <!-- diff:end -->      (this Dockerfile against the previous step's)
-and are filled by `python -m tools.readmes`; `--check` only reports what differs.
+This module finds and fills sections and renders a step's Dockerfile and diff sections;
+`python -m tools.docs` fills every section of every file.
 """
 
 import difflib
 import re
-import sys
+import subprocess
+from pathlib import Path
+from typing import Callable, NamedTuple
 
-from tools.series import REPO, STEPS, Step, starting_point
+from tools.series import REPO, Step, starting_point
 
-_BLOCK = re.compile(r"(<!-- (\w+):begin ?([^ ]*) -->\n)(.*?)(<!-- \2:end -->)", re.S)
+_SECTION = re.compile(
+    r"^(<!-- ([\w-]+):begin(?: ([^ \n]+))? -->\n)(.*?)^(<!-- \2:end -->)$", re.S | re.M
+)
+# Any begin or end marker, to find those that open or close no section.
+_MARKER = re.compile(r"<!-- [\w-]+:(?:begin|end)\b.*?-->")
 
 
-def blocks(text: str) -> list[tuple[str, str, str]]:
-    """(name, argument, content) of every marked section."""
-    return [(m.group(2), m.group(3), m.group(4)) for m in _BLOCK.finditer(text)]
+class Section(NamedTuple):
+    name: str
+    argument: str  # "" when the marker has none
+    content: str
 
 
-def fill(text: str, name: str, render) -> str:
-    """Replace each `name` section's content by render(argument)."""
+def blocks(text: str) -> list[Section]:
+    """Every marked section, in order."""
+    return [Section(m.group(2), m.group(3) or "", m.group(4)) for m in _SECTION.finditer(text)]
+
+
+def stray_markers(text: str) -> list[str]:
+    """Markers that open or close no section: unpaired, misnamed, or not on a line of their own."""
+    delimiters = set()
+    for match in _SECTION.finditer(text):
+        delimiters |= {match.start(1), match.start(5)}
+    return [m.group(0) for m in _MARKER.finditer(text) if m.start() not in delimiters]
+
+
+def fill_all(text: str, render: Callable[[Section], str]) -> str:
+    """Replace every section's content by render(section)."""
 
     def replace(match):
-        if match.group(2) != name:
-            return match.group(0)
-        return match.group(1) + render(match.group(3)) + match.group(5)
+        section = Section(match.group(2), match.group(3) or "", match.group(4))
+        return match.group(1) + render(section) + match.group(5)
 
-    return _BLOCK.sub(replace, text)
+    return _SECTION.sub(replace, text)
+
+
+def fill(text: str, name: str, render: Callable[[str], str]) -> str:
+    """Replace each `name` section's content by render(argument)."""
+    return fill_all(text, lambda s: render(s.argument) if s.name == name else s.content)
+
+
+def markdown_files(root: Path = REPO) -> list[Path]:
+    """The repository's Markdown files: tracked, or new and not ignored (attendees' copies are)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.md"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout
+    return sorted({root / name for name in listed.split("\0") if name and (root / name).is_file()})
+
+
+def title(markdown: Path) -> str:
+    """The text of a file's first level-one heading."""
+    for line in markdown.read_text().splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    raise ValueError(f"{markdown.relative_to(REPO)} has no `# ` title")
 
 
 def fenced(language: str, body: str) -> str:
@@ -40,42 +82,31 @@ def dockerfile_diff(step: Step) -> str:
     before = starting_point(step)
     old = (before.path / "Dockerfile").read_text().splitlines(keepends=True)
     new = (step.path / "Dockerfile").read_text().splitlines(keepends=True)
-    label = "." if step.folder == "." else step.folder
-    lines = difflib.unified_diff(old, new, f"{before.folder}/Dockerfile", f"{label}/Dockerfile")
+    lines = difflib.unified_diff(old, new, f"{before.folder}/Dockerfile", f"{step.folder}/Dockerfile")
     return "".join(lines)
 
 
-def render(step: Step) -> str:
-    """The step's README as it should read, every generated section refreshed."""
-    text = (step.path / "README.md").read_text()
-
-    def embed(file_name: str) -> str:
-        file_name = file_name or "Dockerfile"
-        language = "dockerfile" if file_name.endswith("Dockerfile") else "text"
-        return fenced(language, (step.path / file_name).read_text())
-
-    text = fill(text, "dockerfile", embed)
-    if starting_point(step):
-        diff = dockerfile_diff(step)
-        before = starting_point(step).folder
-        unchanged = f"The Dockerfile is the same as in `{before}`.\n"
-        text = fill(text, "diff", lambda _: fenced("diff", diff) if diff else unchanged)
-    return text
+def dockerfile_section(step: Step, file_name: str) -> str:
+    """A file of the step's folder, fenced: its Dockerfile unless the marker names another."""
+    file_name = file_name or "Dockerfile"
+    language = "dockerfile" if file_name.endswith("Dockerfile") else "text"
+    return fenced(language, (step.path / file_name).read_text())
 
 
-def main(argv: list[str]) -> int:
-    check = "--check" in argv
-    stale = 0
-    for step in STEPS:
-        readme = step.path / "README.md"
-        expected = render(step)
-        if readme.read_text() != expected:
-            stale += 1
-            print(f"{'stale' if check else 'updated'}: {readme.relative_to(REPO)}")
-            if not check:
-                readme.write_text(expected)
-    return 1 if stale and check else 0
+def diff_section(step: Step) -> str:
+    """The step's Dockerfile against its starting point's."""
+    before = starting_point(step)
+    if before is None:
+        raise ValueError(f"{step.name} builds on no step: its README can have no diff section")
+    diff = dockerfile_diff(step)
+    return fenced("diff", diff) if diff else f"The Dockerfile is the same as in `{before.folder}`.\n"
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # The old command, kept for the step READMEs: `python -m tools.docs` does every file.
+    import sys
+
+    from tools.docs import cli
+    from tools.series import STEPS
+
+    sys.exit(cli.main([*sys.argv[1:], *(str(step.path / "README.md") for step in STEPS)]))

@@ -4,6 +4,7 @@ A new step needs a folder and an entry here, not a new test module.
 """
 
 import dataclasses
+import json
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,8 @@ class Variant:
 @dataclass(frozen=True)
 class Step:
     folder: str  # folder name, "." for the final result at the root
-    answer: str  # what GET / names
+    # The lesson in a line, for the root README's table of the steps.
+    summary: str = ""
     base: str = "python:3.11"
     # Size the step may add over its base image (requirement, not a measurement).
     max_added_mb: int = 100
@@ -97,10 +99,8 @@ class Step:
     kubernetes: str | None = None
     # A swarm stack file (behind HAProxy) whose update and rollback drop no request.
     swarm_stack: str | None = None
-    # Where the app lives inside the image.
-    workdir: str = "/app"
     variants: tuple[Variant, ...] = ()
-    # The folder this lesson starts from; None: the step before it in STEPS.
+    # The step this lesson starts from (its name); None for the first.
     builds_on: str | None = None
     # Test another copy of this step (a workshop attendee's) instead of the folder.
     location: Path | None = None
@@ -118,193 +118,178 @@ class Step:
 
     @property
     def name(self) -> str:
+        """The folder's name, "final" for the root; also what GET / answers."""
         return "final" if self.folder == "." else self.folder
 
 
-# Shared from step 4 on: pip installs a hashed export, Python's env vars are set,
-# and the server runs the way production platforms run containers.
-EXPORTED = {
-    "dependency_install": r"--require-hashes",
-    "hashed_requirements": "/app/requirements.txt",
-    "hash_checked_downloads": True,
-    "code_change_downloads_nothing": True,
-    "python_env": True,
-    "runs_hardened": True,
-}
+def lesson(starting_point: Step, folder: str, **changes) -> Step:
+    """A step: the one it builds on, plus what its lesson changes.
+
+    Variants and a size comparison belong to one folder, so they are not carried on.
+    """
+    per_folder = {"variants": (), "smaller_than": None, "summary": ""}
+    return dataclasses.replace(
+        starting_point, folder=folder, builds_on=starting_point.name, **{**per_folder, **changes}
+    )
+
+
 # Step 5's src/ layout, kept from then on.
 SRC_APP = "src/dockerizing_python/main.py"
 # Tools that build or test the app, never needed to run it. From step 4 on
 # poetry-core, the build backend, is installed (its `poetry.core`); Poetry is not.
 NO_DEV_TOOLS = ("poetry.console", "virtualenv", "pytest", "ruff")
-# Extra 2's lesson, kept from then on: bytecode compiled at build time (the app,
-# a dependency, the standard library) and the installer's downloads in a cache mount.
-FAST = {
-    "bytecode": ("dockerizing_python.main", "fastapi.applications", "json.decoder"),
-    "cache_mount": True,
-}
-# Extra 3's lesson, kept from then on: a committed export, one stage.
-COMMITTED_EXPORT = {"committed_requirements": True, "stages": 1}
 
-STEPS = [
-    Step(
-        folder="step-1-kiss-requirements",
-        answer="step-1-kiss-requirements",
-        max_added_mb=80,
-        code_change_reinstalls_dependencies=True,
-        server_runs_as_root=True,
-        junk_reaches_image=True,
+STEP_1 = Step(
+    folder="step-1-kiss-requirements",
+    summary="the simplest Dockerfile: `COPY . .`, `pip install -r requirements.txt`, gunicorn",
+    max_added_mb=80,
+    code_change_reinstalls_dependencies=True,
+    server_runs_as_root=True,
+    junk_reaches_image=True,
+)
+STEP_2 = lesson(
+    STEP_1, "step-2-kiss-poetry",
+    summary="dependencies managed by Poetry, and five ways to install them compared",
+    max_added_mb=150,
+    dependency_install=r"poetry install",
+    poetry="unpinned",
+    # The dev group stays out of the image.
+    absent_modules=("pytest", "ruff"),
+    variants=tuple(
+        Variant(
+            f"alt-{tool}", "alternatives.Dockerfile", target=tool,
+            # uv installs and stays behind in its own stage.
+            absent_commands=("uv",) if tool == "uv" else (),
+        )
+        for tool in ("pip", "venv", "poetry", "pipenv", "uv")
     ),
-    Step(
-        folder="step-2-kiss-poetry",
-        answer="step-2-kiss-poetry",
-        max_added_mb=150,
-        dependency_install=r"poetry install",
-        code_change_reinstalls_dependencies=True,
-        server_runs_as_root=True,
-        junk_reaches_image=True,
-        poetry="unpinned",
-        # The dev group stays out of the image.
-        absent_modules=("pytest", "ruff"),
-        variants=tuple(
-            Variant(
-                f"alt-{tool}", "alternatives.Dockerfile", target=tool,
-                # uv installs and stays behind in its own stage.
-                absent_commands=("uv",) if tool == "uv" else (),
-            )
-            for tool in ("pip", "venv", "poetry", "pipenv", "uv")
+)
+STEP_3 = lesson(
+    STEP_2, "step-3-basic-improvements",
+    summary="pin the tools; copy the lock first so the dependency layer stays cached",
+    dependency_install=r"poetry install --no-root",
+    code_change_reinstalls_dependencies=False,
+    poetry="pinned",
+)
+# From step 4 on pip installs a hashed export, Python's env vars are set, and
+# the server runs the way production platforms run containers.
+STEP_4 = lesson(
+    STEP_3, "step-4-nontrivial-improvements",
+    summary="multi-stage export to hashed requirements, no Poetry in the image, a non-root user",
+    max_added_mb=60,
+    dependency_install=r"--require-hashes",
+    hashed_requirements="/app/requirements.txt",
+    hash_checked_downloads=True,
+    code_change_downloads_nothing=True,
+    python_env=True,
+    runs_hardened=True,
+    server_runs_as_root=False,
+    poetry=None,
+    absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache"),
+    absent_modules=("poetry.console", "virtualenv"),
+    smaller_than="step-3-basic-improvements",
+)
+STEP_5 = lesson(
+    STEP_4, "step-5-larger-project",
+    summary="`src/` layout, the app's own tests, an allow-list `.dockerignore`",
+    junk_reaches_image=False,
+    app_source=SRC_APP,
+    absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache", "/app/tests", "/app/src/tests"),
+    absent_modules=NO_DEV_TOOLS,
+)
+EXTRA_1 = lesson(
+    STEP_5, "extra-1-compiling-dependencies",
+    summary="psycopg2 built from source, full versus `-slim`, a real PostgreSQL",
+    absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache", "/app/tests", "/app/db_password.txt"),
+    absent_modules=(*NO_DEV_TOOLS, "psycopg2_binary"),
+    native_extension=("psycopg2._psycopg", "libpq.so.5"),
+    fails_on_bare_slim=("psycopg2", "pg_config"),
+    database=True,
+    variants=(
+        Variant(
+            "slim", "slim.Dockerfile", base="python:3.11-slim",
+            absent_commands=("gcc", "cc", "pg_config"), hash_checked_downloads=True,
         ),
     ),
-    Step(
-        folder="step-3-basic-improvements",
-        answer="step-3-basic-improvements",
-        max_added_mb=150,
-        dependency_install=r"poetry install --no-root",
-        server_runs_as_root=True,
-        junk_reaches_image=True,
-        poetry="pinned",
-        absent_modules=("pytest", "ruff"),
+)
+EXTRA_2 = lesson(
+    STEP_5, "extra-2-need-for-speed",
+    summary="BuildKit cache mounts and precompiled bytecode",
+    max_added_mb=80,
+    # The app's dependencies; uv's own install in its stage is not one of them.
+    dependency_install=r"--require-hashes -r requirements\.txt",
+    # uv installs from a stage of its own and is not copied.
+    absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/app/tests", "/usr/local/bin/uv"),
+    absent_modules=(*NO_DEV_TOOLS, "uv"),
+    # Bytecode compiled at build time: the app, a dependency, the standard library.
+    bytecode=("dockerizing_python.main", "fastapi.applications", "json.decoder"),
+    cache_mount=True,
+    cache_reused=True,
+    variants=(
+        # The same lesson with pip, whose cache works only where the index allows it.
+        Variant("pip", "pip.Dockerfile"),
+        # Without compileall: what the bytecode is worth at start-up.
+        Variant("no-compileall", "no-compileall.Dockerfile", leaves_out=r"compileall"),
     ),
-    Step(
-        folder="step-4-nontrivial-improvements",
-        answer="step-4-nontrivial-improvements",
-        max_added_mb=60,
-        **EXPORTED,
-        junk_reaches_image=True,
-        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache"),
-        absent_modules=("poetry.console", "virtualenv"),
-        smaller_than="step-3-basic-improvements",
+)
+EXTRA_3 = lesson(
+    EXTRA_2, "extra-3-moving-complexity",
+    summary="a pre-commit hook exports the requirements; back to one stage",
+    dependency_install=r"--require-hashes",
+    # The image reads the committed export, never the lock.
+    absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/app/tests", "/app/poetry.lock"),
+    absent_modules=NO_DEV_TOOLS,
+    cache_reused=False,
+    committed_requirements=True,
+    stages=1,
+)
+FINAL = lesson(
+    EXTRA_3, ".",
+    summary="everything above in one simple Dockerfile, at the repository root",
+    # The series' folders, tests and tools stay out of the image.
+    absent_paths=(
+        "pyvenv.cfg", "/app/tests", "/app/tools", "/app/README.md", "/app/poetry.lock",
+        "step-1-kiss-requirements", "extra-3-moving-complexity",
     ),
-    Step(
-        folder="step-5-larger-project",
-        answer="step-5-larger-project",
-        max_added_mb=60,
-        **EXPORTED,
-        app_source=SRC_APP,
-        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache", "/app/tests", "/app/src/tests"),
-        absent_modules=NO_DEV_TOOLS,
+    # poetry-core, the build backend, is installed; Poetry itself is not, nor
+    # uv, which installs from a tmpfs mount.
+    absent_modules=(*NO_DEV_TOOLS, "uv"),
+    # Extra 2's uv, in the one stage: its cache is reused on any network.
+    cache_reused=True,
+    healthcheck=True,
+    production_checks=True,
+    compose_hardened=True,
+    dev_loop=True,
+    # The same app behind other servers, to measure what this one is worth.
+    variants=tuple(
+        Variant(server, "servers.Dockerfile", target=server)
+        for server in ("plain-uvicorn", "uvicorn-worker")
     ),
-    Step(
-        folder="extra-1-compiling-dependencies",
-        answer="extra-1-compiling-dependencies",
-        max_added_mb=60,
-        **EXPORTED,
-        app_source=SRC_APP,
-        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache", "/app/tests", "/app/db_password.txt"),
-        absent_modules=(*NO_DEV_TOOLS, "psycopg2_binary"),
-        native_extension=("psycopg2._psycopg", "libpq.so.5"),
-        fails_on_bare_slim=("psycopg2", "pg_config"),
-        database=True,
-        variants=(
-            Variant(
-                "slim", "slim.Dockerfile", base="python:3.11-slim",
-                absent_commands=("gcc", "cc", "pg_config"), hash_checked_downloads=True,
-            ),
-        ),
+)
+# Extra 4 ships the final result as it is, and proves what shipping needs.
+EXTRA_4 = lesson(
+    FINAL, "extra-4-shipping-it",
+    summary=(
+        "after the build: a registry and a digest, an SBOM, Kubernetes manifests, "
+        "a rolling update that drops no request, CI that pushes"
     ),
-    Step(
-        folder="extra-2-need-for-speed",
-        answer="extra-2-need-for-speed",
-        builds_on="step-5-larger-project",
-        max_added_mb=80,
-        # The app's dependencies; uv's own install in its stage is not one of them.
-        **{**EXPORTED, "dependency_install": r"--require-hashes -r requirements\.txt"},
-        app_source=SRC_APP,
-        # uv installs from a stage of its own and is not copied.
-        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/app/tests", "/usr/local/bin/uv"),
-        absent_modules=(*NO_DEV_TOOLS, "uv"),
-        **FAST,
-        cache_reused=True,
-        variants=(
-            # The same lesson with pip, whose cache works only where the index allows it.
-            Variant("pip", "pip.Dockerfile"),
-            # Without compileall: what the bytecode is worth at start-up.
-            Variant("no-compileall", "no-compileall.Dockerfile", leaves_out=r"compileall"),
-        ),
-    ),
-    Step(
-        folder="extra-3-moving-complexity",
-        answer="extra-3-moving-complexity",
-        max_added_mb=80,
-        **EXPORTED,
-        app_source=SRC_APP,
-        # The image reads the committed export, never the lock.
-        absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/app/tests", "/app/poetry.lock"),
-        absent_modules=NO_DEV_TOOLS,
-        **FAST,
-        **COMMITTED_EXPORT,
-    ),
-    Step(
-        folder=".",
-        answer="final",
-        builds_on="extra-3-moving-complexity",
-        max_added_mb=80,
-        **EXPORTED,
-        app_source=SRC_APP,
-        # The series' folders, tests and tools stay out of the image.
-        absent_paths=(
-            "pyvenv.cfg", "/app/tests", "/app/tools", "/app/README.md", "/app/poetry.lock",
-            "step-1-kiss-requirements", "extra-3-moving-complexity",
-        ),
-        # poetry-core, the build backend, is installed; Poetry itself is not, nor
-        # uv, which installs from a tmpfs mount.
-        absent_modules=("poetry.console", "virtualenv", "pytest", "ruff", "uv"),
-        **FAST,
-        **COMMITTED_EXPORT,
-        # Extra 2's uv, in the one stage: its cache is reused on any network.
-        cache_reused=True,
-        healthcheck=True,
-        production_checks=True,
-        compose_hardened=True,
-        dev_loop=True,
-        # The same app behind other servers, to measure what this one is worth.
-        variants=tuple(
-            Variant(server, "servers.Dockerfile", target=server)
-            for server in ("plain-uvicorn", "uvicorn-worker")
-        ),
-    ),
-]
-
-# Extra 4 ships the final result as it is: the same facts, plus what shipping proves.
-STEPS.append(dataclasses.replace(
-    next(step for step in STEPS if step.folder == "."),
-    folder="extra-4-shipping-it",
-    answer="extra-4-shipping-it",
-    builds_on="final",  # the root: its name in BY_NAME
     # The lesson's files stay out of the image, like the rest of the folder.
     absent_paths=("pyvenv.cfg", "/app/tests", "/app/README.md", "/app/kubernetes.yaml", "/app/stack.yml"),
-    variants=(),
     registry=True,
     sbom=True,
     kubernetes="kubernetes.yaml",
     swarm_stack="stack.yml",
-))
+)
 
+STEPS = [STEP_1, STEP_2, STEP_3, STEP_4, STEP_5, EXTRA_1, EXTRA_2, EXTRA_3, FINAL, EXTRA_4]
 BY_NAME = {step.name: step for step in STEPS}
 
 
 def starting_point(step: Step) -> Step | None:
-    """The step a lesson builds on: `builds_on`, else the one before it."""
-    if step.builds_on:
-        return BY_NAME[step.builds_on]
-    index = STEPS.index(BY_NAME[step.name])
-    return STEPS[index - 1] if index else None
+    """The step a lesson builds on."""
+    return BY_NAME[step.builds_on] if step.builds_on else None
+
+
+if __name__ == "__main__":
+    # CI's step matrix is this list, so that a new step needs no edit of the workflow.
+    print(json.dumps([step.name for step in STEPS]))

@@ -2,10 +2,14 @@
 
     python -m tools.scoreboard            # or `bash tools/measure`, which sets up matplotlib
 
-measure.py builds and runs one image and says what it found, data.py keeps the results
-in docs/scoreboard.json, render.py turns that JSON into Markdown (a pure function, so a
-test re-renders the committed JSON and compares), chart.py draws docs/scoreboard.png and
-cli.py ties them together. Only chart.py needs a package outside the standard library.
+images.py says which images are measured and measure.py measures one, phase by phase:
+builds.py (with lock_bump.py), image_facts.py, running.py and throughput.py, each within
+the image's time (deadline.py) in a session.py whose scratch.py is cleaned up after; a
+failure is recorded through redact.py. environment.py describes the machine, data.py keeps
+the results in docs/scoreboard.json, render.py turns that JSON into Markdown (a pure
+function, so a test re-renders the committed JSON and compares), chart.py draws
+docs/scoreboard.png and cli.py ties them together. Only chart.py needs a package outside
+the standard library.
 """
 
 from tools.series import REPO

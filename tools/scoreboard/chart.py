@@ -3,6 +3,7 @@ how many requests it serves."""
 
 from pathlib import Path
 
+from tools.durations import duration
 from tools.scoreboard import LOAD_WORKERS
 
 MB = 1e6
@@ -73,7 +74,7 @@ def draw(data: dict, path: Path) -> None:
         )
         time_axes.bar_label(
             bars, padding=3, fontsize=7,
-            labels=[f"{s:.1f} s" if s is not None else "—" if good else ""
+            labels=[duration(s) if s is not None else "—" if good else ""
                     for s, good in zip(times, ok)],
         )
     time_axes.set_title("Build time (s)", fontsize=11)

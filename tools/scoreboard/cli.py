@@ -5,8 +5,10 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from tools import docker_cli, readmes, workshop
-from tools.scoreboard import CHART_PATH, JSON_PATH, MARKDOWN_PATH, data, render
+from tools import docker_cli
+from tools.durations import duration
+from tools.scoreboard import CHART_PATH, JSON_PATH, data
+from tools.scoreboard.images import measured_images
 from tools.series import BY_NAME, REPO, STEPS
 
 DEFAULT_REPEAT = 3
@@ -68,40 +70,16 @@ def say(message: str) -> None:
     print(f"[scoreboard] {message}", file=sys.stderr, flush=True)
 
 
-def write_if_changed(path, text: str) -> None:
-    if not path.exists() or path.read_text() != text:
-        path.write_text(text)
-        say(f"updated {path.relative_to(REPO)}")
-
-
-def write_outputs(results: dict, only: list[str] = ()) -> None:
-    """Everything rendered from the results: docs/scoreboard.md and .png, the READMEs.
-
-    With `only`, the step READMEs other than those steps' are left alone; so are the
-    READMEs of steps never measured (the docs test names the command that measures them).
+def write_outputs(results: dict) -> None:
+    """Everything drawn from the results, once saved: docs/scoreboard.png, and through
+    `python -m tools.docs` every Markdown part (docs/scoreboard.md, the READMEs' measured
+    sections, the workshop timetable, which times its exercises from the same results).
     """
+    from tools.docs import cli as docs
     from tools.scoreboard import chart  # matplotlib: only where a picture is drawn
 
-    MARKDOWN_PATH.parent.mkdir(parents=True, exist_ok=True)
-    write_if_changed(MARKDOWN_PATH, render.document(results))
     chart.draw(results, CHART_PATH)
-    root = REPO / "README.md"
-    write_if_changed(root, readmes.fill(root.read_text(), "scoreboard", lambda _: render.root_section(results)))
-    measured = {entry["step"] for entry in results["images"]}
-    for step in STEPS:
-        readme = step.path / "README.md"
-        if step.folder == "." or not readme.exists():
-            continue  # the root README shows every image
-        if step.name not in measured or (only and step.name not in only):
-            continue
-        text = readme.read_text()
-        if "<!-- scoreboard:begin -->" not in text:
-            say(f"{readme.relative_to(REPO)} has no <!-- scoreboard:begin --> section to fill")
-        write_if_changed(readme, readmes.fill(text, "scoreboard", lambda _: render.step_section(results, step.name)))
-    # The workshop guide times its exercises from the same results.
-    write_if_changed(
-        workshop.GUIDE, workshop.render_guide(workshop.GUIDE.read_text(), workshop.load_timings(), results)
-    )
+    docs.main([])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,30 +91,31 @@ def main(argv: list[str] | None = None) -> int:
         say(f"Docker is needed to build and run the images: {reason}")
         return 2
 
-    from tools.scoreboard import measure  # only when measuring
+    from tools.scoreboard import environment  # only when measuring
+    from tools.scoreboard.measure import measure
 
     steps = [step for step in STEPS if not args.only or step.name in args.only]
-    every_key = [image.key for image in measure.images_of(STEPS)]
+    every_key = [image.key for image in measured_images(STEPS)]
     run_id = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    run = measure.environment(args.repeat)
+    run = environment.environment(args.repeat)
     results = data.load()
     started, failed = time.monotonic(), []
-    images = measure.images_of(steps)
+    images = measured_images(steps)
     for number, image in enumerate(images, 1):
         say(f"{image.key} ({number}/{len(images)}): {image.dockerfile}"
             f"{f' target {image.target}' if image.target else ''} on {image.base}, "
             f"{args.repeat} time(s) each")
         image_started = time.monotonic()
-        entry = measure.measure(image, args.repeat, args.timeout, say=lambda m: say(f"  {m}"))
-        say(f"  {entry['status']} in {time.monotonic() - image_started:.0f} s")
+        entry = measure(image, args.repeat, args.timeout, say=lambda m: say(f"  {m}"))
+        say(f"  {entry['status']} in {duration(time.monotonic() - image_started)}")
         if entry["status"] != "ok":
             failed.append(image.key)
             say(f"  failed at {entry['phase']}:\n{entry['error']}")
         results = data.merge(results, run_id, run, [entry], every_key)
         data.save(results)  # an interrupted run keeps what it finished
-    say(f"measured {len(images)} image(s) in {time.monotonic() - started:.0f} s; "
+    say(f"measured {len(images)} image(s) in {duration(time.monotonic() - started)}; "
         f"wrote {JSON_PATH.relative_to(REPO)}")
-    write_outputs(results, args.only)
+    write_outputs(results)
     if failed:
         say(f"failed: {', '.join(failed)} (recorded as failed, with the log's end, in the JSON)")
         return 1

@@ -2,6 +2,7 @@
 
 import json
 import re
+import statistics
 from pathlib import Path
 
 from tools.scoreboard import JSON_PATH
@@ -51,3 +52,13 @@ def dumps(data: dict) -> str:
 def save(data: dict, path: Path = JSON_PATH) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dumps(data))
+
+
+def spread(samples: list[float]) -> dict:
+    """The median a table shows, and the spread the JSON keeps."""
+    return {
+        "median": round(statistics.median(samples), 2),
+        "min": round(min(samples), 2),
+        "max": round(max(samples), 2),
+        "samples": [round(sample, 2) for sample in samples],
+    }

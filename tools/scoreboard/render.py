@@ -5,6 +5,7 @@ read the clock, the machine or the files of the series. Entries measured before 
 existed lack its field and show "—".
 """
 
+from tools.durations import duration
 from tools.scoreboard import LOAD_CONNECTIONS, LOAD_S, LOAD_THREADS, LOAD_WORKERS, WARM_UP_S
 
 GIB = 1024**3
@@ -29,11 +30,8 @@ def human_bytes(count: int) -> str:
     return f"{value:.{digits}f} {unit}"
 
 
-def seconds(timing: dict | None) -> str:
-    if timing is None:
-        return MISSING
-    median = timing["median"]
-    return f"{median:.0f} s" if median >= 100 else f"{median:.1f} s"
+def median_time(timing: dict | None) -> str:
+    return MISSING if timing is None else duration(timing["median"])
 
 
 def throughput(entry: dict) -> str:
@@ -51,7 +49,7 @@ def lock_change(entry: dict) -> str:
         return MISSING
     counts = entry.get("lock_change_downloads") or [None]
     downloaded = "?" if None in counts else f"{max(counts):,}"
-    return f"{seconds(timing)} ({downloaded})"
+    return f"{median_time(timing)} ({downloaded})"
 
 
 def yes_no(value) -> str:
@@ -87,15 +85,15 @@ def row(entry: dict, linked: bool, repo: str, root_readme: str) -> list[str]:
         human_bytes(entry["size_bytes"]),
         f"+{human_bytes(entry['added_bytes'])}",
         f"{entry['layers']} (+{entry['added_layers']})",
-        seconds(entry["cold_build_s"]),
-        seconds(entry.get("rebuild_warm_cache_mounts_s")),
-        seconds(entry["noop_rebuild_s"]),
-        seconds(entry["code_change_rebuild_s"]),
+        median_time(entry["cold_build_s"]),
+        median_time(entry.get("rebuild_warm_cache_mounts_s")),
+        median_time(entry["noop_rebuild_s"]),
+        median_time(entry["code_change_rebuild_s"]),
         yes_no(entry["code_change_reinstalls_dependencies"]),
         lock_change(entry),
         human_bytes(entry["context_bytes"]),
-        seconds(entry["startup_s"]),
-        seconds(entry["stop_s"]),
+        median_time(entry["startup_s"]),
+        median_time(entry["stop_s"]),
         throughput(entry),
         user(entry),
         str(entry["workers"]),
@@ -173,11 +171,10 @@ def not_measured(what: str) -> str:
     return f"_Not measured yet: run `bash tools/measure{what}` from the repository root._\n"
 
 
-def duration(entries: list[dict]) -> str:
+def measuring_time(entries: list[dict]) -> str:
     total = sum(entry.get("measure_s", 0) for entry in entries)
     count = f"{len(entries)} image{'s' if len(entries) != 1 else ''}"
-    took = f"{total:.0f} seconds" if total < 90 else f"{total / 60:.0f} minutes"
-    return f"Measuring {count} took {took}.\n"
+    return f"Measuring {count} took {duration(total, 'words')}.\n"
 
 
 def overview(data: dict, repo: str, root_readme: str, chart: str, json_link: str) -> str:
@@ -187,7 +184,7 @@ def overview(data: dict, repo: str, root_readme: str, chart: str, json_link: str
     return (
         about(data, entries, json_link, root_readme)
         + "\n"
-        + duration(entries)
+        + measuring_time(entries)
         + "\n"
         + table(entries, linked=True, repo=repo, root_readme=root_readme)
         + "\n"

@@ -31,7 +31,8 @@ TIMINGS_DATA = REPO / "docs" / "workshop-timings.json"
 # this kit) rather than the folder a step is checked on: the check leaves them out, so that
 # it passes or fails on the attendee's work alone.
 NOT_ABOUT_THE_FOLDER = (
-    "test_docs.py", "test_lint.py", "test_workflow.py", "test_workshop.py", "test_claims.py",
+    "test_docs.py", "test_links.py", "test_lint.py", "test_workflow.py", "test_workshop.py",
+    "test_claims.py", "test_dockerfile_diffs.py",
 )
 
 # Never part of an app folder: caches and local environments.
@@ -111,7 +112,7 @@ def prepare(step: Step, target: Path | None = None, force: bool = False) -> Path
         shutil.rmtree(target)
     copy_app(before, target)
     source = target / before.app_source
-    text, count = CONSTANT.subn(f'STEP = "{step.answer}"', source.read_text())
+    text, count = CONSTANT.subn(f'STEP = "{step.name}"', source.read_text())
     if count != 1:
         raise ValueError(f"{before.folder}/{before.app_source}: expected one STEP = \"...\" line, found {count}")
     source.write_text(text)

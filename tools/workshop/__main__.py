@@ -15,17 +15,10 @@ def _exercise(name: str):
 
 
 def refresh_guide(check: bool) -> int:
-    text = GUIDE.read_text()
-    fresh = workshop.render_guide(text, workshop.load_timings(), workshop.load_scoreboard())
-    if fresh == text:
-        print(f"{GUIDE.name}: the timetable and agendas are current")
-        return 0
-    if check:
-        print(f"{GUIDE.name}: the timetable and agendas are stale: run `python -m tools.workshop timings`")
-        return 1
-    GUIDE.write_text(fresh)
-    print(f"updated the timetable and agendas in {GUIDE.name}")
-    return 0
+    """The guide's generated sections, written by the command that writes every document's."""
+    from tools.docs import cli
+
+    return cli.main(["--check", str(GUIDE)] if check else [str(GUIDE)])
 
 
 def main(argv: list[str]) -> int:

@@ -18,13 +18,12 @@ import time
 from pathlib import Path
 
 from tools import docker_cli
+from tools.durations import duration
 from tools.series import Step, starting_point
 from tools.workshop import (
     REPO, TIMINGS_DATA, WORK, check_command, load_timings, prepare, shown, solve, task_parts,
 )
 
-# The suite's image repository (tests/conftest.py): the checks tag their images under it.
-IMAGE_REPOSITORY = "dockerizing-python-test"
 CHECK_TIMEOUT = 45 * 60
 REHEARSALS = WORK / "rehearsal"
 
@@ -75,7 +74,7 @@ def ready_bases(say=print) -> bool:
 
 def remove_images_of(step: Step, folder: Path) -> None:
     copy = dataclasses.replace(step, location=folder.resolve())
-    repository = f"{IMAGE_REPOSITORY}/{copy.image_name}"
+    repository = f"{docker_cli.TEST_REPOSITORY}/{copy.image_name}"
     try:
         for tag in docker_cli.docker("image", "ls", "--format", "{{.Repository}}:{{.Tag}}", repository).split():
             docker_cli.remove_image(tag)
@@ -118,7 +117,7 @@ def rehearse(step: Step, say=print) -> dict:
             problems.append(f"the untouched check exited with {untouched['exit']}, not 1 (failed tests)")
         if not names_lesson:
             problems.append(f"the untouched check's failures do not say `{expected}`, as the task promises")
-        say(f"[{step.name}]   exit {untouched['exit']} in {untouched['seconds']} s, "
+        say(f"[{step.name}]   exit {untouched['exit']} in {duration(untouched['seconds'])}, "
             f"{len(untouched['failed'])} failed, names the lesson: {names_lesson}")
         solve(step, folder)
         # An attendee's own code is new to the layer cache: a line no earlier build has seen.
@@ -130,7 +129,7 @@ def rehearse(step: Step, say=print) -> dict:
             checks[phase] = run_check(step, folder, logs[phase])
             if checks[phase]["exit"] != 0:
                 problems.append(f"the {phase} check of the solution exited with {checks[phase]['exit']}, not 0")
-            say(f"[{step.name}]   exit {checks[phase]['exit']} in {checks[phase]['seconds']} s")
+            say(f"[{step.name}]   exit {checks[phase]['exit']} in {duration(checks[phase]['seconds'])}")
     finally:
         remove_images_of(step, folder)
     record.update(

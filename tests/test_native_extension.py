@@ -8,17 +8,15 @@ from container_facts import in_image
 from tools import docker_cli
 
 
-def images_of(step, images):
-    yield step.name, images.get(step).tag, ()
-    for variant in step.variants:
-        tag = images.get(step, variant.dockerfile, variant.target).tag
-        yield f"{step.name}:{variant.name}", tag, variant.absent_commands
-
-
-@pytest.mark.applies_to(lambda step: step.native_extension)
+@pytest.mark.applies_to("native_extension")
 def test_extension_links_the_system_library(step, images):
+    """In the step's image and in every variant of it."""
     module, library = step.native_extension
-    for name, tag, absent_commands in images_of(step, images):
+    built = {step.name: images.get(step).tag} | {
+        f"{step.name}:{variant.name}": images.get(step, variant.dockerfile, variant.target).tag
+        for variant in step.variants
+    }
+    for name, tag in built.items():
         path = in_image(tag, "python3", "-c", "import importlib, sys; "
                         "print(importlib.import_module(sys.argv[1]).__file__)", module)
         linked = in_image(tag, "ldd", path)
@@ -28,12 +26,9 @@ def test_extension_links_the_system_library(step, images):
             f"{name}: {module} uses a bundled {match.group(1)} (a -binary wheel), "
             "not the system library"
         )
-        present = in_image(tag, "python3", "-c", "import shutil, sys; "
-                           "print(*filter(shutil.which, sys.argv[1:]))", *absent_commands).split()
-        assert not present, f"{name}: the final image still has {present}"
 
 
-@pytest.mark.applies_to(lambda step: step.fails_on_bare_slim)
+@pytest.mark.applies_to("fails_on_bare_slim")
 def test_bare_slim_cannot_compile_it(step, tmp_path, scratch_tag):
     requirement, message = step.fails_on_bare_slim
     pin = re.search(rf'"?{requirement}"?\s*=\s*"?(==[\w.]+)', (step.path / "pyproject.toml").read_text())

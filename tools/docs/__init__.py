@@ -1,0 +1,85 @@
+"""Every generated part of the Markdown files, written again from the files and committed data.
+
+    python -m tools.docs                # write every stale section
+    python -m tools.docs --check        # change nothing: list each stale section, exit 1 if any
+    python -m tools.docs FILE ...       # only these files (with or without --check)
+
+Generated are the sections between `<!-- NAME:begin -->` and `<!-- NAME:end -->` markers
+(tools/readmes.py parses them; sections.py says what fills each NAME) and the files
+written whole, such as docs/scoreboard.md. Measuring is another job, `bash tools/measure`:
+this only renders what docs/scoreboard.json and docs/workshop-timings.json hold.
+Standard library only, like the workshop kit that calls it.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import readmes
+from tools.docs import sections
+from tools.readmes import Section
+from tools.series import REPO
+
+COMMAND = "python -m tools.docs"
+WHOLE_FILE = "the whole file"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A section (or a file generated whole) that is stale, or that cannot be generated."""
+
+    path: Path
+    marker: str
+    problem: str = ""  # why it cannot be generated; empty when it is only stale
+
+    def __str__(self) -> str:
+        where = f"{self.path.relative_to(REPO).as_posix()}: {self.marker}"
+        return f"{where}: {self.problem}" if self.problem else where
+
+
+def marker(section: Section) -> str:
+    return f"<!-- {section.name}:begin{' ' + section.argument if section.argument else ''} -->"
+
+
+def generated_files() -> list[Path]:
+    return sorted({*readmes.markdown_files(), *sections.WHOLE_FILES})
+
+
+def expected(path: Path, sources: sections.Sources) -> tuple[str, list[Finding]]:
+    """The file as it should read, and the parts of it that cannot be generated (left as they are)."""
+    if path in sections.WHOLE_FILES:
+        return sections.WHOLE_FILES[path](sources), []
+    text = path.read_text()
+    problems = [Finding(path, stray, "opens or closes no section") for stray in readmes.stray_markers(text)]
+
+    def render(section: Section) -> str:
+        try:
+            return sections.render_section(path, section, sources)
+        except (ValueError, OSError) as error:
+            problems.append(Finding(path, marker(section), str(error)))
+            return section.content
+
+    return readmes.fill_all(text, render), problems
+
+
+def stale(path: Path, current: str, fresh: str) -> list[Finding]:
+    if path in sections.WHOLE_FILES:
+        return [Finding(path, WHOLE_FILE)] if current != fresh else []
+    pairs = zip(readmes.blocks(current), readmes.blocks(fresh))
+    return [Finding(path, marker(old)) for old, new in pairs if old.content != new.content]
+
+
+def refresh(paths: list[Path] | None = None, check: bool = False) -> tuple[list[Finding], list[Finding]]:
+    """(stale parts, parts that cannot be generated) of `paths`, by default every Markdown file.
+
+    Unless `check`, the stale parts are written: afterwards only the problems remain.
+    """
+    sources = sections.Sources()
+    outdated, problems = [], []
+    for path in paths or generated_files():
+        current = path.read_text() if path.exists() else ""
+        fresh, cannot = expected(path, sources)
+        outdated += stale(path, current, fresh)
+        problems += cannot
+        if fresh != current and not check:
+            path.write_text(fresh)
+    return outdated, problems

@@ -1,0 +1,5 @@
+import sys
+
+from tools.docs.cli import main
+
+sys.exit(main())

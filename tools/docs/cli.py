@@ -1,0 +1,36 @@
+"""`python -m tools.docs [--check] [FILE ...]`: see the package's docstring."""
+
+import argparse
+from pathlib import Path
+
+from tools import docs
+from tools.docs import sections
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog=docs.COMMAND,
+        description="Write every generated section of the Markdown files again, from the "
+        "files and the committed data (no Docker, no measuring).",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="change nothing: list each stale section and exit 1 if any",
+    )
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="only these files")
+    args = parser.parse_args(argv)
+    paths = [path.resolve() for path in args.files]
+    given = dict(zip(paths, args.files))
+    outside = [str(given[path]) for path in paths if not path.is_relative_to(docs.REPO)]
+    if outside:
+        parser.error(f"not in the repository: {', '.join(outside)}")
+    missing = [str(given[path]) for path in paths if not path.is_file() and path not in sections.WHOLE_FILES]
+    if missing:
+        parser.error(f"no such file: {', '.join(missing)}")
+    outdated, problems = docs.refresh(paths or None, check=args.check)
+    for finding in outdated:
+        print(f"{'stale' if args.check else 'updated'}: {finding}")
+    for finding in problems:
+        print(f"cannot generate: {finding}")
+    if not outdated and not problems:
+        print("every generated section is current")
+    return 1 if problems or (outdated and args.check) else 0

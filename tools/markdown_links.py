@@ -1,0 +1,134 @@
+"""The Markdown files' relative links and #anchors, resolved as GitHub resolves them.
+
+markdown-it-py parses each file (CommonMark, with GitHub's tables), so that code holds no
+links; mdit-py-plugins' anchors plugin gives every heading the id GitHub slugs it to, and
+raw HTML's links and ids are read with the standard library's HTML parser.
+
+    python -m tools.markdown_links      # every broken link of the repository's Markdown files
+"""
+
+import os
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+
+from tools.readmes import markdown_files
+from tools.series import REPO
+
+PARSER = MarkdownIt("commonmark").enable("table").use(anchors_plugin, min_level=1, max_level=6)
+
+
+@dataclass(frozen=True)
+class Link:
+    line: int  # 1-based
+    target: str  # as written, after Markdown's unescaping
+
+
+class _HtmlAttributes(HTMLParser):
+    """The link targets (href, src) and anchors (id, name) of a piece of raw HTML."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.targets, self.anchors = [], []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and name in ("href", "src"):
+                self.targets.append(value)
+            elif value and name in ("id", "name"):
+                self.anchors.append(value)
+
+
+def _tokens(text: str, env: dict) -> list[tuple[int, Token]]:
+    """Every token with the line it starts on; inline ones take their block's line."""
+    found = []
+    for token in PARSER.parse(text, env):
+        line = token.map[0] + 1 if token.map else 0
+        found.append((line, token))
+        found += [(line, child) for child in token.children or []]
+    return found
+
+
+def links(text: str) -> list[Link]:
+    """Every link and image target, reference definitions and raw HTML included, each once."""
+    env: dict = {}
+    found = []
+    for line, token in _tokens(text, env):
+        if token.type in ("link_open", "image"):
+            found.append(Link(line, str(token.attrGet("href") or token.attrGet("src"))))
+        elif token.type in ("html_block", "html_inline"):
+            found += [Link(line, target) for target in _HtmlAttributes(token.content).targets]
+    for reference in env.get("references", {}).values():
+        found.append(Link(reference["map"][0] + 1, reference["href"]))
+    first = {}  # a target once, where it first appears: a used reference is also a link
+    for link in sorted(found, key=lambda link: link.line):
+        first.setdefault(link.target, link)
+    return list(first.values())
+
+
+def anchors(text: str) -> set[str]:
+    """The ids a link's #fragment can name: headings as GitHub slugs them, HTML ids and names."""
+    found = set()
+    for _, token in _tokens(text, {}):
+        if token.type == "heading_open":
+            found.add(str(token.attrGet("id")))
+        elif token.type in ("html_block", "html_inline"):
+            found.update(_HtmlAttributes(token.content).anchors)
+    return found
+
+
+def shown(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def broken(link: Link, source: Path, text: str, root: Path) -> str | None:
+    """Why `link`, written in `source` (whose content is `text`), leads nowhere; None if it resolves."""
+    parts = urlsplit(link.target)
+    if parts.scheme or parts.netloc:
+        return None  # a URL elsewhere: not this repository's to check
+    path, anchor = unquote(parts.path), unquote(parts.fragment)
+    # GitHub reads a leading / from the repository's root.
+    joined = root / path.lstrip("/") if path.startswith("/") else source.parent / path
+    resolved = Path(os.path.normpath(joined)) if path else source
+    if resolved != root and root not in resolved.parents:
+        return "outside the repository"
+    if not resolved.exists():
+        return f"{shown(resolved, root)} does not exist"
+    if anchor and resolved.is_dir():
+        return "an anchor on a folder: link its README.md"
+    if anchor and resolved.suffix.lower() == ".md":
+        known = anchors(text if resolved == source else resolved.read_text())
+        if anchor.lower() not in known:
+            return f"no heading in {shown(resolved, root)} has the anchor #{anchor}"
+    return None
+
+
+def broken_links(source: Path, text: str | None = None, root: Path = REPO) -> list[str]:
+    """`source`'s links that lead nowhere, as "line: target (why)"."""
+    text = source.read_text() if text is None else text
+    problems = []
+    for link in links(text):
+        if why := broken(link, source, text, root):
+            problems.append(f"{link.line}: {link.target} ({why})")
+    return problems
+
+
+def main() -> int:
+    failed = 0
+    for markdown in markdown_files():
+        for problem in broken_links(markdown):
+            print(f"{shown(markdown, REPO)}:{problem}")
+            failed = 1
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

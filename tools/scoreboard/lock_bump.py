@@ -1,0 +1,116 @@
+"""A lock-change rebuild's change: one dependency moved to its previous release in every
+lock file of a folder, hashes included, as re-locking and re-exporting would write it."""
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+from tools.scoreboard.deadline import Deadline
+
+# The dependency a lock-change rebuild moves to its previous release: small, pure
+# Python, in every lock of the series, and pinned by no pyproject.toml (a transitive
+# dependency), so Poetry still finds its lock fresh.
+LOCK_BUMP = "idna"
+# Files that pin it: Poetry's lock, exported or hand-made requirements, pipenv's lock.
+LOCK_FILES = ("poetry.lock", "requirements.txt", "alternatives/requirements.txt", "alternatives/Pipfile.lock")
+_SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+
+
+def index_url() -> str:
+    """The package index pip uses here (its default, or a mirror it was pointed at)."""
+    try:
+        from pip._internal.models.index import PyPI
+        return PyPI.simple_url
+    except ImportError:
+        return "https://pypi.org/simple/"
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
+
+
+def index_files(name: str, deadline: Deadline) -> list[dict]:
+    """Every file the index has for a project, from its JSON (PEP 691)."""
+    request = urllib.request.Request(
+        index_url().rstrip("/") + f"/{name}/", headers={"Accept": _SIMPLE_JSON}
+    )
+    with urllib.request.urlopen(request, timeout=deadline.left(30)) as response:
+        return [f for f in json.load(response)["files"] if not f.get("yanked")]
+
+
+def release_version(filename: str, name: str) -> str | None:
+    """3.19 from idna-3.19-py3-none-any.whl or idna-3.19.tar.gz."""
+    for prefix in {name, name.replace("-", "_")}:
+        if filename.startswith(prefix + "-"):
+            rest = filename[len(prefix) + 1:]
+            return rest.split("-")[0] if rest.endswith(".whl") else rest.removesuffix(".tar.gz").removesuffix(".zip")
+    return None
+
+
+def previous_release(name: str, version: str, deadline: Deadline) -> tuple[str, dict[str, str]] | None:
+    """The release before `version` and its {file name: sha256}; None if there is none."""
+    by_version: dict[str, dict[str, str]] = {}
+    for f in index_files(name, deadline):
+        found = release_version(f["filename"], name)
+        if found and -1 not in _version_key(found):
+            by_version.setdefault(found, {})[f["filename"]] = f["hashes"]["sha256"]
+    older = [v for v in by_version if _version_key(v) < _version_key(version)]
+    if not older:
+        return None
+    new = max(older, key=_version_key)
+    return new, by_version[new]
+
+
+_POETRY_PACKAGE = r'(\[\[package\]\]\nname = "{name}"\nversion = ")([^"]+)(".*?\nfiles = \[\n)(.*?)(\n\])'
+_REQUIREMENT = r"(?im)^({name}==)([^\s;\\]+)([^\n\\]*)((?:\s*\\\n\s+--hash=\S+)*)"
+
+
+def bump_lock(folder: Path, deadline: Deadline) -> dict | None:
+    """Moves LOCK_BUMP to its previous release in every lock file of `folder` that pins it,
+    hashes included, as re-locking and re-exporting would. None when no file pins it."""
+    name, found = LOCK_BUMP, {}
+    for relative in LOCK_FILES:
+        path = folder / relative
+        if not path.is_file():
+            continue
+        text = path.read_text()
+        if relative.endswith("Pipfile.lock"):
+            entry = json.loads(text).get("default", {}).get(name)
+            if entry:
+                found[relative] = entry["version"].lstrip("=")
+        elif match := re.search(_POETRY_PACKAGE.format(name=name), text, re.S) if relative.endswith("poetry.lock") \
+                else re.search(_REQUIREMENT.format(name=name), text):
+            found[relative] = match.group(2)
+    if not found:
+        return None
+    old = next(iter(found.values()))
+    previous = previous_release(name, old, deadline)
+    if previous is None:
+        return None
+    new, files = previous
+    for relative in found:
+        path = folder / relative
+        text = path.read_text()
+        if relative.endswith("Pipfile.lock"):
+            lock = json.loads(text)
+            lock["default"][name].update(
+                version=f"=={new}", hashes=[f"sha256:{digest}" for digest in files.values()]
+            )
+            text = json.dumps(lock, indent=4) + "\n"
+        elif relative.endswith("poetry.lock"):
+            listed = ",\n".join(
+                f'    {{file = "{file}", hash = "sha256:{digest}"}}' for file, digest in files.items()
+            )
+            text = re.sub(
+                _POETRY_PACKAGE.format(name=name),
+                lambda m: m.group(1) + new + m.group(3) + listed + "," + m.group(5), text, count=1, flags=re.S,
+            )
+        else:
+            def requirement(m):
+                hashes = "".join(f" \\\n    --hash=sha256:{digest}" for digest in files.values())
+                return m.group(1) + new + m.group(3).rstrip() + (hashes if m.group(4) else "")
+            text = re.sub(_REQUIREMENT.format(name=name), requirement, text, count=1)
+        path.write_text(text)
+    return {"package": name, "from": old, "to": new}
+

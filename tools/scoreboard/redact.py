@@ -1,0 +1,19 @@
+"""What a failure leaves in the committed JSON, made fit to publish."""
+
+import re
+from pathlib import Path
+
+_URL_HOST = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s\"']+")
+_LOOKUP = re.compile(r"\blookup [^\s:]+")
+_REGISTRY = re.compile(r"(?<![\w./-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z][a-z0-9-]*(?::\d+)?/(?=\w)")  # a registry before an image name
+_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b")
+
+
+def redact(text: str, *paths: Path) -> str:
+    """An error for the committed JSON: no host names, addresses or this machine's paths."""
+    for path in paths:
+        text = text.replace(str(path), f"<{path.name}>")
+    text = _URL_HOST.sub(r"\1<host>", text)
+    text = _LOOKUP.sub("lookup <host>", text)
+    text = _REGISTRY.sub("<registry>/", text)
+    return _ADDRESS.sub("<address>", text)
