@@ -11,7 +11,10 @@ workers = int(os.environ.get("WORKERS", "2"))
 # installed. Its limits on request lines and headers apply, and a worker that
 # retires finishes every connection it has accepted.
 worker_class = "asgi"
-accesslog = "-"
+# No access log: a line per request, through Docker's log driver, costs more
+# than the request itself at full speed, and the proxy or ingress in front
+# logs requests anyway. GUNICORN_CMD_ARGS=--access-logfile=- turns it on, as
+# the dev loop (compose.dev.yml) does.
 
 # The image's user has no home and, where the platform makes the root
 # filesystem read-only, nothing else is writable either: the workers'
@@ -26,6 +29,7 @@ control_socket_disable = True
 graceful_timeout = 8
 # A worker retires after this many requests (plus up to 10 % jitter, so the
 # workers do not all restart at once) and the master starts a fresh one: a slow
-# leak never grows without bound.
-max_requests = int(os.environ.get("MAX_REQUESTS", "50000"))
+# leak never grows without bound. At full speed a worker serves thousands a
+# second, so the limit is a million: a recycle every few minutes, not seconds.
+max_requests = int(os.environ.get("MAX_REQUESTS", "1000000"))
 max_requests_jitter = max_requests // 10

@@ -30,10 +30,11 @@ RUN python -m compileall -q src
 USER 1000
 
 # Uvicorn alone, in pure Python as `pip install uvicorn` gives it: its own
-# process manager, asyncio's event loop and h11's parser.
+# process manager, asyncio's event loop and h11's parser. No access log, like
+# gunicorn.conf.py, so that only the server differs.
 FROM app AS plain-uvicorn
 ENV UVICORN_HOST=0.0.0.0 UVICORN_PORT=8000
-CMD ["sh", "-c", "exec uvicorn --workers \"${WORKERS:-2}\" --loop asyncio --http h11 dockerizing_python.main:app"]
+CMD ["sh", "-c", "exec uvicorn --workers \"${WORKERS:-2}\" --loop asyncio --http h11 --no-access-log dockerizing_python.main:app"]
 
 # Gunicorn with uvicorn's worker and uvicorn's fast stack (uvloop, httptools),
 # the usual pairing: installed here on top, pinned, for the comparison only.

@@ -171,16 +171,16 @@ STEP_3 = lesson(
     code_change_reinstalls_dependencies=False,
     poetry="pinned",
 )
-# From step 4 on pip installs a hashed export, Python's env vars are set, and
-# the server runs the way production platforms run containers.
 STEP_4 = lesson(
     STEP_3, "step-4-nontrivial-improvements",
     summary="multi-stage export to hashed requirements, no Poetry in the image, a non-root user",
-    max_added_mb=60,
+    # pip installs a hashed export, and nothing unchecked, from here on.
     dependency_install=r"--require-hashes",
     hashed_requirements="/app/requirements.txt",
     hash_checked_downloads=True,
     code_change_downloads_nothing=True,
+    max_added_mb=60,
+    # Python's env vars are set, and the server runs the way production platforms run containers.
     python_env=True,
     runs_hardened=True,
     server_runs_as_root=False,

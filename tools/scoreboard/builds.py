@@ -137,9 +137,9 @@ class LockChange:
 def after_lock_change(session: Session, folder: Path) -> LockChange:
     """Rebuilds of copies with LOCK_BUMP at its previous release; none if no lock pins it."""
     step, result = session.image.step, LockChange()
-    for _ in session.attempts("rebuild after one dependency changed version"):
+    for attempt in session.attempts("rebuild after one dependency changed version"):
         copy = session.scratch.copy(folder)
-        result.bumped = bump_lock(copy, session.deadline)
+        result.bumped = bump_lock(copy, session.deadline, blank_lines=attempt - 1)
         if result.bumped is None:
             session.say(f"no lock file pins {LOCK_BUMP}: no lock-change rebuild")
             shutil.rmtree(copy)

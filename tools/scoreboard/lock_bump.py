@@ -66,9 +66,12 @@ _POETRY_PACKAGE = r'(\[\[package\]\]\nname = "{name}"\nversion = ")([^"]+)(".*?\
 _REQUIREMENT = r"(?im)^({name}==)([^\s;\\]+)([^\n\\]*)((?:\s*\\\n\s+--hash=\S+)*)"
 
 
-def bump_lock(folder: Path, deadline: Deadline) -> dict | None:
+def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | None:
     """Moves LOCK_BUMP to its previous release in every lock file of `folder` that pins it,
-    hashes included, as re-locking and re-exporting would. None when no file pins it."""
+    hashes included, as re-locking and re-exporting would. None when no file pins it.
+
+    `blank_lines` more at the end of each file make a repeat's files new to Docker's layer
+    cache, which would otherwise replay the first repeat's build in no time."""
     name, found = LOCK_BUMP, {}
     for relative in LOCK_FILES:
         path = folder / relative
@@ -111,6 +114,6 @@ def bump_lock(folder: Path, deadline: Deadline) -> dict | None:
                 hashes = "".join(f" \\\n    --hash=sha256:{digest}" for digest in files.values())
                 return m.group(1) + new + m.group(3).rstrip() + (hashes if m.group(4) else "")
             text = re.sub(_REQUIREMENT.format(name=name), requirement, text, count=1)
-        path.write_text(text)
+        path.write_text(text + "\n" * blank_lines)
     return {"package": name, "from": old, "to": new}
 
