@@ -1,8 +1,9 @@
 # The official full image: Python, pip and a compiler, nothing else to set up.
 FROM python:3.11
 
-# No .pyc files written at run time, logs reach `docker logs` at once, a crash
-# prints a traceback, and pip does not ask the index whether it is outdated.
+# No .pyc files written at run time, what the app prints reaches `docker logs`
+# at once (gunicorn's log lines would anyway), a crash prints a traceback, and
+# pip does not ask the index whether it is outdated.
 # https://docs.python.org/3/using/cmdline.html#environment-variables
 # uv copies files out of its cache instead of linking them: the cache is a
 # mount that the image will not have.
@@ -58,7 +59,8 @@ RUN python -m compileall -q src
 USER 1000
 
 # Docker (and Compose's `depends_on: condition: service_healthy`) learns
-# whether the app answers, asked with the Python already in the image: no curl.
+# whether the app answers, asked with the Python already in the image, which
+# every variant of the official image has (-slim has no curl).
 # Exec form runs no shell, so a ${PORT} here would reach Python as it stands;
 # Python reads PORT itself, with gunicorn.conf.py's default.
 # https://docs.docker.com/reference/dockerfile/#healthcheck

@@ -18,8 +18,9 @@ RUN poetry export --only main,prod,build --format requirements.txt --output requ
 # and pg_config, which psycopg2's build asks where libpq lives.
 FROM python:3.11-slim AS build
 
-# Unpinned on purpose: bookworm's packages change only for security fixes, and
-# exact pins would break the build at Debian's next point release.
+# Unpinned on purpose: a stable Debian release changes its packages only in
+# updates (security fixes, point releases), and an exact pin would break the
+# build once an update replaced the pinned version.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential libpq-dev \

@@ -22,7 +22,8 @@ COPY . .
 CMD ["gunicorn", "dockerizing_python.main:app"]
 
 # pip alone: nothing to install first; the exported file pins every package.
-# Every target drops pip's download cache: only the installed packages count.
+# pip and uv keep no download cache here (--no-cache-dir, --no-cache); Poetry
+# and pipenv still leave caches of their own in their images.
 FROM base AS pip
 RUN pip install --no-cache-dir -r alternatives/requirements.txt
 

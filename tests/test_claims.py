@@ -23,69 +23,15 @@ in a README whose step builds on nothing (step 1); anywhere else it repeats step
 import importlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 
 from lessons import FACTS, TESTS, declared_facts, lesson_facts, runs_for, suite_tests
+from tools import claims as claims_module
+from tools import proofs
+from tools.claims import Claim, claims
 from tools.series import REPO, STEPS, Step, starting_point
-
-CLAIM_HEADINGS = ("Better", "Worse", "Ready for production")
-TEST_NAME = re.compile(r"test_\w+")
-
-
-@dataclass
-class Claim:
-    section: str
-    line: int  # 1-based, in the README
-    end: int  # the line after the bullet's last
-    text: str
-    tests: list[tuple[str, str]]  # (link target as written, test function name)
-
-    def where(self, readme: Path) -> str:
-        snippet = self.text if len(self.text) <= 70 else self.text[:67] + "..."
-        return f"{readme.relative_to(REPO)}:{self.line} ({self.section}: {snippet!r})"
-
-
-def claims(text: str) -> list[Claim]:
-    """The top-level bullets under each claim heading, with the tests they link."""
-    tokens = MarkdownIt("commonmark").parse(text)
-    found, section, section_level, depth = [], None, 0, 0
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open":
-            level = int(token.tag[1:])
-            title = tokens[index + 1].content.strip()
-            if title in CLAIM_HEADINGS:
-                section, section_level = title, level
-            elif section and level <= section_level:
-                section = None
-        elif not section:
-            continue
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
-        elif token.type == "list_item_open" and depth == 1:
-            found.append(Claim(section, token.map[0] + 1, token.map[1] + 1, "", []))
-        elif token.type == "inline" and found and depth >= 1 and found[-1].line - 1 <= token.map[0]:
-            claim = found[-1]
-            claim.text = (claim.text + " " + token.content.replace("\n", " ")).strip()
-            claim.tests += linked_tests(token.children or [])
-    return found
-
-
-def linked_tests(children) -> list[tuple[str, str]]:
-    """Links whose whole text is one `test_name` in backticks."""
-    found = []
-    for index, token in enumerate(children):
-        if token.type != "link_open" or index + 2 >= len(children):
-            continue
-        text, close = children[index + 1], children[index + 2]
-        if text.type == "code_inline" and close.type == "link_close" and TEST_NAME.fullmatch(text.content):
-            found.append((token.attrs["href"], text.content))
-    return found
 
 
 def problems(readme: Path, step: Step, text: str | None = None) -> list[str]:
@@ -193,3 +139,61 @@ def test_a_line_moved_to_the_wrong_step_fails():
     assert not problems(readme_5, STEP_5), "step 5's README should be bound before the edit"
     found = problems(readme_5, STEP_5, edited)
     assert len(found) == 1 and f"README.md:{at + 1} " in found[0] and "nothing that changed" in found[0], found
+
+
+# --- each line proven against another folder (docs/proofs.json, no Docker) -------------
+
+STEP_3 = next(step for step in STEPS if step.name == "step-3-basic-improvements")
+
+
+@pytest.mark.parametrize("readme", list(STEP_READMES), ids=lambda r: r.relative_to(REPO).as_posix())
+def test_every_claim_is_proven(readme):
+    found = proofs.problems(STEP_READMES[readme], proofs.load())
+    assert not found, "\n  ".join(["Better/Worse lines without a current proof:", *found])
+
+
+def _swap_first_better_test(text: str, replacement: str) -> tuple[str, Claim]:
+    claim = next(c for c in claims(text) if c.section == "Better")
+    lines = text.splitlines(keepends=True)
+    original = claim.tests[0][1]
+    for number in range(claim.line - 1, claim.end - 1):
+        lines[number] = lines[number].replace(f"[`{original}`]", f"[`{replacement}`]")
+    edited = "".join(lines)
+    return edited, next(c for c in claims(edited) if c.line == claim.line)
+
+
+def test_a_line_whose_test_also_passes_on_the_step_before_is_not_proven():
+    """Step 3's first Better line, its test swapped for one that step 2 passes as well."""
+    text, claim = _swap_first_better_test((STEP_3.path / "README.md").read_text(), "test_server_user")
+    found = proofs.problems(STEP_3, proofs.load(), text)
+    assert any(f"README.md:{claim.line} " in p and "has no proof" in p for p in found), found
+    # Proven again, both sides pass: recorded, current, and still refused.
+    where = (STEP_3.path / "README.md").relative_to(REPO).as_posix()
+    entry = {
+        "readme": where, "section": claim.section, "text": claim.text, "against": "step-2-kiss-poetry",
+        "tests": {"test_server_user": {"here": "passed", "against": "passed", "message": ""}},
+        "digest": proofs.digest(STEP_3, claim),
+    }
+    found = proofs.problems(STEP_3, {"lines": [entry]}, text)
+    assert any(f"README.md:{claim.line} " in p and "proven by none of them" in p for p in found), found
+
+
+def test_a_proof_of_other_files_is_stale():
+    data = proofs.load()
+    readme = STEP_3.path / "README.md"
+    claim = claims(readme.read_text())[0]
+    entry = proofs.find(data, readme, claim)
+    assert entry, f"{claim.where(readme)} has no proof"
+    stale = {"lines": [{**entry, "digest": "0" * 64}]}
+    assert any("stale" in p for p in proofs.problems(STEP_3, stale)), proofs.problems(STEP_3, stale)
+
+
+def test_a_worse_line_names_its_fix_or_says_the_series_keeps_it():
+    readme = STEP_3.path / "README.md"
+    text = readme.read_text()
+    claim = next(c for c in claims(text) if c.section == "Worse" and c.step_links)
+    lines = text.splitlines(keepends=True)
+    for number in range(claim.line - 1, claim.end - 1):
+        lines[number] = re.sub(r"\[([^\]]+)\]\(\.\./[^)]*README\.md\)", r"\1", lines[number])
+    found = proofs.problems(STEP_3, proofs.load(), "".join(lines))
+    assert any(f"README.md:{claim.line} " in p and claims_module.KEPT in p for p in found), found

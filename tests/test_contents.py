@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 import tomllib
 
 import pytest
@@ -96,6 +97,12 @@ def test_absent_from_the_image(step, image):
     assert not modules, f"{step.name}: these modules are importable in the image: {modules}"
 
 
+@pytest.mark.applies_to("install_cache")
+def test_install_cache_stays_in_the_image(step, image):
+    files = in_image(image, "find", step.install_cache, "-type", "f").splitlines()
+    assert files, f"{step.name}: {step.install_cache} holds no file in the image"
+
+
 @pytest.mark.applies_to("hashed_requirements")
 def test_requirements_carry_hashes(step, image):
     path = step.hashed_requirements
@@ -154,6 +161,44 @@ def test_python_environment_variables(step, image):
     env = dict(item.split("=", 1) for item in docker_cli.image_config(image)["Env"])
     wrong = {key: env.get(key) for key, value in PYTHON_ENV.items() if env.get(key) != value}
     assert not wrong, f"{step.name}: expected {PYTHON_ENV} in the image config, got {wrong}"
+
+
+# What the three Python variables change, seen from outside: no bytecode written next to
+# an imported module, a traceback on a crash, and print() reaching `docker logs` while
+# the process still runs (a pipe is block-buffered otherwise).
+_NO_BYTECODE_WRITTEN = (
+    "import os, sys, tempfile; d = tempfile.mkdtemp(); open(f'{d}/probe.py', 'w').close(); "
+    "sys.path.insert(0, d); import probe; print(sorted(os.listdir(d)))"
+)
+
+
+@pytest.mark.applies_to("python_env")
+def test_python_environment_takes_effect(step, image):
+    def python(*args: str, **kwargs) -> subprocess.CompletedProcess:
+        command = ["docker", "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--entrypoint", "python"]
+        return subprocess.run([*command, image, *args], capture_output=True, text=True, timeout=60, **kwargs)
+
+    written = python("-c", _NO_BYTECODE_WRITTEN).stdout.strip()
+    assert written == "['probe.py']", f"{step.name}: importing a module wrote {written} (PYTHONDONTWRITEBYTECODE)"
+    crash = python("-c", "import ctypes; ctypes.string_at(0)")
+    assert "Fatal Python error" in crash.stderr and "Current thread" in crash.stderr, (
+        f"{step.name}: a segfault printed no Python traceback (PYTHONFAULTHANDLER): {crash.stderr[-500:]!r}"
+    )
+    container = docker_cli.docker(
+        "run", "--detach", "--label", f"{docker_cli.LABEL}=1", "--entrypoint", "python", image,
+        "-c", "print('ready'); import time; time.sleep(60)",
+    )
+    try:
+        docker_cli.wait_for(
+            lambda: "ready" in docker_cli.docker("logs", container), "print() in docker logs", timeout=10,
+        )
+    except docker_cli.TimedOut:
+        pytest.fail(
+            f"{step.name}: print() did not reach `docker logs` while the process ran (PYTHONUNBUFFERED)",
+            pytrace=False,
+        )
+    finally:
+        docker_cli.docker("rm", "--force", container)
 
 
 @pytest.mark.applies_to("smaller_than")

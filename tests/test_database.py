@@ -1,5 +1,9 @@
 """A real PostgreSQL beside the app, through the step's own docker-compose.yml."""
 
+import re
+import time
+
+import httpx
 import pytest
 
 from compose import compose_up
@@ -14,6 +18,26 @@ def test_db_answers_and_survives_an_outage(step):
         assert answer.json()["server_version"], answer.text
         app = project.container("app")
         started = docker_cli.docker("inspect", "--format", "{{.State.StartedAt}}", app)
+
+        # The password reaches the app as a file, never in its environment.
+        password = (step.path / "db_password.txt").read_text().strip()
+        environment = docker_cli.docker("inspect", "--format", "{{json .Config.Env}}", app)
+        assert password not in environment, f"the database password is in the app's environment: {environment}"
+
+        # A database that accepts the connection and never answers (paused): /db gives
+        # up after the app's connect timeout instead of holding the request.
+        timeout = int(re.search(r"^CONNECT_TIMEOUT = (\d+)", (step.path / step.app_source).read_text(), re.M)[1])
+        project.run("pause", "db")
+        try:
+            started_at = time.monotonic()
+            hung = httpx.get(f"{project.url}/db", timeout=timeout + 10)
+            waited = time.monotonic() - started_at
+        finally:
+            project.run("unpause", "db")
+        assert hung.status_code == 503 and waited < timeout + 1.5, (
+            f"/db answered {hung.status_code} after {waited:.1f} s while the database hung; "
+            f"its connect timeout is {timeout} s"
+        )
 
         project.run("stop", "db")
         down = project.get_within("/db", seconds=30, status=503)

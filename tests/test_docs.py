@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tools import docs, readmes
+from tools import docs, figures, readmes
+from tools.scoreboard import data as scoreboard_data
 from tools.docs import sections, steps_table
 from tools.scoreboard import CHART_PATH, JSON_PATH
 from tools.scoreboard.images import dockerfile_digest, measured_images
@@ -119,3 +120,25 @@ def test_scoreboard_measured_every_image_as_committed(step):
 def test_scoreboard_chart_exists():
     # A picture, drawn with matplotlib where the measurements are: not one of tools.docs' parts.
     assert CHART_PATH.is_file(), f"{rel(CHART_PATH)} is missing: run `bash tools/measure --render`"
+
+
+# --- no typed figure: each one says its source, and the source agrees -------------------
+
+
+@pytest.mark.parametrize("markdown", figures.prose_files(), ids=lambda p: p.relative_to(REPO).as_posix())
+def test_no_figure_is_typed_without_its_source(markdown):
+    found = figures.problems(markdown, scoreboard_data.load())
+    assert not found, "\n  ".join(["figures or comparisons in prose, unchecked or contradicted:", *found])
+
+
+def test_a_comparison_the_scoreboard_contradicts_fails():
+    board = scoreboard_data.load()
+    final = next(e for e in board["images"] if e["key"] == "final")
+    worker = next(e for e in board["images"] if e["key"] == "final:uvicorn-worker")
+    faster, slower = sorted([final, worker], key=lambda e: e["throughput_rps"]["median"], reverse=True)
+    claim = f"{slower['key']}.throughput_rps > {faster['key']}.throughput_rps"
+    text = f"One answers more requests per second. <!-- measured: {claim} -->\n"
+    found = figures.problems(REPO / "README.md", board, text)
+    assert len(found) == 1 and "the scoreboard says otherwise" in found[0], found
+    unchecked = figures.problems(REPO / "README.md", board, "It is 3.2 s faster.\n")
+    assert len(unchecked) == 1 and "typed with no source" in unchecked[0], unchecked

@@ -67,6 +67,14 @@ def test_a_hook_exports_only_its_own_folder(repo, installed_in, changed):
         f"{sorted(expected) or 'nothing'}; a hook must match and export only its own folder's "
         f"files (paths are relative to the repository's root)\n{commit.stdout}{commit.stderr}"
     )
+    # A hook that rewrites a file fails, and pre-commit stops the commit so that the
+    # export is reviewed and added; a hook that did nothing lets it through.
+    stopped = _run(["git", "log", "--oneline"], repo, env).stdout.count("\n") == 1
+    assert (commit.returncode != 0 and stopped) == bool(expected), (
+        f"{where}: the commit exited {commit.returncode} and was "
+        f"{'stopped' if stopped else 'made'}; it should {'stop' if expected else 'go through'}\n"
+        f"{commit.stdout}{commit.stderr}"
+    )
     for folder in exported:
         assert (repo / folder / "requirements.txt").read_text() == (
             REPO / folder / "requirements.txt"

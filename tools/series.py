@@ -54,6 +54,8 @@ class Step:
     hash_checked_downloads: bool = False
     # Python's container-friendly environment variables are set in the image config.
     python_env: bool = False
+    # An installer's download cache the image keeps (a flaw): this folder holds files.
+    install_cache: str | None = None
     # Names that must appear nowhere in the image (an absolute path: not at that path) ...
     absent_paths: tuple[str, ...] = ()
     # ... and modules the image's Python must not find.
@@ -153,6 +155,8 @@ STEP_2 = lesson(
     max_added_mb=150,
     dependency_install=r"poetry install",
     poetry="unpinned",
+    # Poetry keeps every wheel it downloaded, in a layer of the image.
+    install_cache="/root/.cache/pypoetry",
     # The dev group stays out of the image.
     absent_modules=("pytest", "ruff"),
     variants=tuple(
@@ -185,6 +189,7 @@ STEP_4 = lesson(
     runs_hardened=True,
     server_runs_as_root=False,
     poetry=None,
+    install_cache=None,
     absent_paths=("pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache"),
     absent_modules=("poetry.console", "virtualenv"),
     smaller_than="step-3-basic-improvements",
@@ -208,7 +213,7 @@ EXTRA_1 = lesson(
     variants=(
         Variant(
             "slim", "slim.Dockerfile", base="python:3.11-slim",
-            absent_commands=("gcc", "cc", "pg_config"), hash_checked_downloads=True,
+            absent_commands=("gcc", "cc", "pg_config", "curl"), hash_checked_downloads=True,
         ),
     ),
 )

@@ -7,7 +7,7 @@ clock), so the same tree always renders the same text.
 from functools import cached_property
 from pathlib import Path
 
-from tools import readmes, workshop
+from tools import proofs, readmes, workshop
 from tools.docs import steps_table
 from tools.readmes import Section
 from tools.scoreboard import MARKDOWN_PATH, data, render
@@ -28,6 +28,10 @@ class Sources:
     @cached_property
     def workshop_timings(self) -> dict:
         return workshop.load_timings()
+
+    @cached_property
+    def proofs(self) -> dict:
+        return proofs.load()
 
 
 def step_of(path: Path, section: Section) -> Step:
@@ -56,6 +60,10 @@ def scoreboard(path: Path, section: Section, sources: Sources) -> str:
     return render.step_section(sources.scoreboard, step_of(path, section).name)
 
 
+def proven(path: Path, section: Section, sources: Sources) -> str:
+    return proofs.section(step_of(path, section), sources.proofs)
+
+
 def workshop_timings(path: Path, section: Section, sources: Sources) -> str:
     only_in(path, workshop.GUIDE, section)
     return timetable.guide_section(sources.workshop_timings, sources.scoreboard)
@@ -70,6 +78,7 @@ RENDERERS = {
     "dockerfile": dockerfile,
     "diff": diff,
     "scoreboard": scoreboard,
+    "proofs": proven,
     "workshop-timings": workshop_timings,
     "steps": steps,
 }

@@ -3,7 +3,7 @@
 ARG DEBIAN_BASE
 FROM ${DEBIAN_BASE}
 
-# Unpinned: a stand-in follows bookworm's security updates, like the official image.
+# Unpinned: each build of a stand-in takes bookworm's current packages, updates included.
 # hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \

@@ -1,13 +1,15 @@
 # Stand-in for the official python:3.11 and python:3.11-slim images, built from
 # Debian bookworm packages for machines that cannot pull from Docker Hub.
-# It is NOT the official image: the labels below say so, and sizes differ.
+# It is NOT the official image: the labels below say so, sizes differ, and the
+# official python:3.11 and python:3.11-slim are built on Debian trixie now
+# (python:3.11-bookworm and -slim-bookworm on bookworm).
 ARG DEBIAN_BASE
 FROM ${DEBIAN_BASE}
 
 # full: the build tools of the official full image; slim: none, but Python's
 # headers, which the official -slim image ships too.
 ARG VARIANT=full
-# Unpinned: a stand-in follows bookworm's security updates, like the official image.
+# Unpinned: each build of a stand-in takes bookworm's current packages, updates included.
 # hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \

@@ -110,14 +110,19 @@ def prepare(step: Step, target: Path | None = None, force: bool = False) -> Path
         if not force:
             raise FileExistsError(f"{shown(target)} exists: keep working in it, or start over with --force")
         shutil.rmtree(target)
-    copy_app(before, target)
-    source = target / before.app_source
-    text, count = CONSTANT.subn(f'STEP = "{step.name}"', source.read_text())
-    if count != 1:
-        raise ValueError(f"{before.folder}/{before.app_source}: expected one STEP = \"...\" line, found {count}")
-    source.write_text(text)
+    copy_as(before, step, target)
     (target / "README.md").write_text(attendee_text(step))
     return target
+
+
+def copy_as(source: Step, step: Step, target: Path) -> None:
+    """Copy `source`'s app to `target`, answering `GET /` as `step`."""
+    copy_app(source, target)
+    app = target / source.app_source
+    text, count = CONSTANT.subn(f'STEP = "{step.name}"', app.read_text())
+    if count != 1:
+        raise ValueError(f"{source.folder}/{source.app_source}: expected one STEP = \"...\" line, found {count}")
+    app.write_text(text)
 
 
 def solve(step: Step, folder: Path) -> None:

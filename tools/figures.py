@@ -1,0 +1,121 @@
+"""Figures and comparisons typed into prose, each held to its source.
+
+Prose (outside generated sections, code, links and headings) that states a size, a time, a
+speed or a comparison ("faster", "smaller", "more requests") must say where it comes from,
+in an HTML comment inside the same paragraph or bullet, which a reader does not see:
+
+    <!-- measured: extra-1-compiling-dependencies:slim.size_bytes < extra-1-compiling-dependencies.size_bytes -->
+        a comparison of two scoreboard entries (key.field, a median where the field has one)
+    <!-- setting: docker-compose.yml: stop_grace_period: 10s -->
+        a configured value: the file, relative to the repository, contains the text
+    <!-- unmeasured: a laptop's disk, not an image -->
+        about nothing the scoreboard measures, and why
+
+Each annotation is checked: a comparison against docs/scoreboard.json, a setting against
+its file. A figure the scoreboard measures is therefore never typed unchecked.
+"""
+
+import operator
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from tools import readmes
+from tools.series import REPO
+
+FIGURE = re.compile(
+    r"(?<![\w.])\d[\d,.]*\s?(?:MB|kB|KB|GB|MiB|GiB|ms|s|seconds?|req/s|×)(?![\w/])"
+    r"|\b(?:faster|slower|smaller|larger|bigger|quicker|fewer|more requests|cheaper|sooner|beats?|takes longer)\b",
+    re.I,
+)
+ANNOTATION = re.compile(r"<!--\s*(measured|setting|unmeasured):\s*(.*?)\s*-->", re.S)
+COMPARISON = re.compile(r"^([\w.:-]+)\.(\w+)\s*(<=|>=|<|>)\s*([\w.:-]+)\.(\w+)$")
+OPERATORS = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+# Files whose every number is generated.
+GENERATED_WHOLE = {REPO / "docs" / "scoreboard.md"}
+
+
+@dataclass
+class Passage:
+    line: int
+    text: str  # what a reader reads: no code, no link text, no comments
+    annotations: list[tuple[str, str]]
+
+
+def passages(markdown: str) -> list[Passage]:
+    """Each paragraph, bullet or table cell of prose, outside generated sections."""
+    blanked = readmes.fill_all(markdown, lambda section: "\n" * section.content.count("\n"))
+    found = []
+    tokens = MarkdownIt("commonmark").parse(blanked)
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.map or (index and tokens[index - 1].type == "heading_open"):
+            continue
+        words, depth, comments = [], 0, []
+        for child in token.children or []:
+            if child.type == "link_open":
+                depth += 1
+            elif child.type == "link_close":
+                depth -= 1
+            elif child.type == "html_inline":
+                comments.append(child.content)
+            elif child.type == "text" and not depth:
+                words.append(child.content)
+        annotations = [(m.group(1), m.group(2)) for m in ANNOTATION.finditer(" ".join(comments))]
+        found.append(Passage(token.map[0] + 1, " ".join(words), annotations))
+    return found
+
+
+def _value(scoreboard: dict, key: str, field: str):
+    entry = next((e for e in scoreboard["images"] if e["key"] == key), None)
+    if entry is None:
+        raise KeyError(f"no scoreboard entry {key!r}")
+    value = entry.get(field)
+    value = value.get("median") if isinstance(value, dict) else value
+    if not isinstance(value, (int, float)):
+        raise KeyError(f"{key}.{field} is not a measured number ({value!r})")
+    return value
+
+
+def check(kind: str, claim: str, scoreboard: dict) -> str | None:
+    """Why an annotation does not hold, or None."""
+    if kind == "unmeasured":
+        return None if claim else "unmeasured: say why"
+    if kind == "setting":
+        file, _, text = claim.partition(": ")
+        path = REPO / file
+        if not path.is_file():
+            return f"setting names {file}, which does not exist"
+        return None if text and text in path.read_text() else f"{file} does not contain {text!r}"
+    match = COMPARISON.match(claim)
+    if not match:
+        return f"measured: {claim!r} is not KEY.FIELD < KEY.FIELD"
+    left_key, left_field, op, right_key, right_field = match.groups()
+    try:
+        left, right = _value(scoreboard, left_key, left_field), _value(scoreboard, right_key, right_field)
+    except KeyError as error:
+        return f"measured: {error.args[0]}"
+    if not OPERATORS[op](left, right):
+        return f"the scoreboard says otherwise: {left_key}.{left_field} = {left} and {right_key}.{right_field} = {right}"
+    return None
+
+
+def problems(path: Path, scoreboard: dict, text: str | None = None) -> list[str]:
+    found = []
+    for passage in passages(path.read_text() if text is None else text):
+        where = f"{path.relative_to(REPO)}:{passage.line}"
+        for kind, claim in passage.annotations:
+            if reason := check(kind, claim, scoreboard):
+                found.append(f"{where}: {reason}")
+        typed = [m.group(0) for m in FIGURE.finditer(passage.text)]
+        if typed and not passage.annotations:
+            found.append(
+                f"{where}: {', '.join(repr(t) for t in typed)} typed with no source: generate it, or say "
+                "where it comes from (<!-- measured: ... --> or <!-- setting: FILE: TEXT -->)"
+            )
+    return found
+
+
+def prose_files() -> list[Path]:
+    return [path for path in readmes.markdown_files() if path not in GENERATED_WHOLE]
