@@ -28,8 +28,8 @@ RUN pip install --no-cache-dir --require-hashes -r uv-requirements.txt
 FROM python:3.11
 
 # No .pyc files written at run time, what the app prints reaches `docker logs`
-# at once (gunicorn's log lines would anyway), a crash prints a traceback, and
-# pip does not ask the index whether it is outdated.
+# at once (gunicorn's log lines would anyway), a segfault prints a Python
+# traceback, and pip does not ask the index whether it is outdated.
 # https://docs.python.org/3/using/cmdline.html#environment-variables
 # uv copies files out of its cache instead of linking them: the cache is a
 # mount that the image will not have.

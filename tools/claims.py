@@ -5,7 +5,7 @@ or "Ready for production" (the root's Final result section). A bullet names its 
 Markdown links whose text is a test function in backticks and whose target is the test
 module, relative to the README: [`test_server_user`](../tests/test_image.py). A Worse
 bullet names the step that fixes its flaw with a link to that step's README, or says
-"the series keeps this".
+"No later step fixes this".
 """
 
 import os
@@ -20,7 +20,7 @@ from tools.series import REPO, STEPS, Step
 HEADINGS = ("Better", "Worse", "Ready for production")
 TEST_NAME = re.compile(r"test_\w+")
 # How a Worse line says that no later step fixes it.
-KEPT = "the series keeps this"
+KEPT = "no later step fixes this"
 STEP_OF_README = {step.path / "README.md": step for step in STEPS}
 
 

@@ -3,9 +3,9 @@
 A Better line is proven when its tests pass on its step and at least one of them fails on
 a copy of the step it builds on, answering as the step (as a workshop exercise does). A
 Worse line is proven when its tests pass on its step (the flaw is there) and at least one
-fails on a copy of the step it names as the fix; a Worse line that says "the series keeps
+fails on a copy of the step it names as the fix; a Worse line that says "No later step fixes
 this" needs only the first half. Each line's outcome goes to docs/proofs.json with a
-digest of what it depended on (the line, both folders, the test modules, tools/series.py),
+digest of what it depended on (the line, both folders, the test modules, the step's facts),
 so that a static test tells a missing, stale or failed proof without Docker.
 
     python -m tools.proofs                # every README's lines: builds and runs images
@@ -65,7 +65,7 @@ def _app_digest(step: Step, into) -> None:
 
 
 def digest(step: Step, claim: claims.Claim) -> str:
-    """What the line's proof depends on: its text, both folders, its test modules, the series."""
+    """What the line's proof depends on: its text, both folders, its test modules, the step's facts."""
     other = against(step, claim)
     into = hashlib.sha256()
     into.update(f"{claim.section}\0{claim.text}\0{other.name if other else ''}\0".encode())
@@ -73,7 +73,8 @@ def digest(step: Step, claim: claims.Claim) -> str:
         _app_digest(part, into)
     for module in sorted(set(test_modules(step, claim).values())):
         into.update(module.read_bytes())
-    into.update((REPO / "tools" / "series.py").read_bytes())
+    # The facts the tests hold the step to (tools/series.py's entry), not the whole file.
+    into.update(repr(step).encode())
     return into.hexdigest()
 
 
@@ -243,8 +244,10 @@ def section(step: Step, data: dict) -> str:
             rows.append(f"| {_cell(line)} | not proven yet | run `{COMMAND} --step {step.name}` |")
             continue
         failed = [(n, t) for n, t in entry["tests"].items() if t.get("against") == "failed"]
-        if other is None:
-            shown = "no later step fixes it (the series keeps this)"
+        if other is None and claim.better:
+            shown = "the first step: no step before it to fail on"
+        elif other is None:
+            shown = "no later step fixes it"
         elif failed:
             name, outcome = failed[0]
             shown = f"`{name}` fails on a copy of {other.name}: {_cell(outcome['message'])}"
@@ -252,10 +255,11 @@ def section(step: Step, data: dict) -> str:
             shown = f"nothing fails on a copy of {other.name}: not proven"
         status = "pass" if all(t["here"] == "passed" for t in entry["tests"].values()) else "do not pass"
         rows.append(f"| {_cell(line)} | its tests {status} | {shown} |")
+    done = all("not proven" not in row for row in rows)
     return (
-        f"Each line above was proven with `{COMMAND}`: its tests pass on this folder, and a Better line's "
-        "fail on a copy of the step before, a Worse line's on a copy of the step that fixes it "
-        "(every outcome: [proofs.json](" + os.path.relpath(PATH, path.parent) + ")).\n\n"
+        f"{'Each line above was proven' if done else 'A line above is proven'} with `{COMMAND}`: its tests "
+        "pass on this folder, and a Better line's fail on a copy of the step before, a Worse line's on "
+        "a copy of the step that fixes it (every outcome: [proofs.json](" + os.path.relpath(PATH, path.parent) + ")).\n\n"
         "| line | on this step | against |\n| --- | --- | --- |\n" + "\n".join(rows) + "\n"
     )
 

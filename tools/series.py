@@ -153,7 +153,8 @@ STEP_2 = lesson(
     STEP_1, "step-2-kiss-poetry",
     summary="dependencies managed by Poetry, and five ways to install them compared",
     max_added_mb=150,
-    dependency_install=r"poetry install",
+    # Any poetry install but the app's own (--only-root, from step 3 on).
+    dependency_install=r"poetry install(?! --only-root)",
     poetry="unpinned",
     # Poetry keeps every wheel it downloaded, in a layer of the image.
     install_cache="/root/.cache/pypoetry",

@@ -3,7 +3,8 @@
 ARG DEBIAN_BASE
 FROM ${DEBIAN_BASE}
 
-# Unpinned: each build of a stand-in takes bookworm's current packages, updates included.
+# Unpinned: each build takes what bookworm's main suite holds that day (point
+# releases included; debootstrap adds no bookworm-security or -updates source).
 # hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \

@@ -9,7 +9,8 @@ FROM ${DEBIAN_BASE}
 # full: the build tools of the official full image; slim: none, but Python's
 # headers, which the official -slim image ships too.
 ARG VARIANT=full
-# Unpinned: each build of a stand-in takes bookworm's current packages, updates included.
+# Unpinned: each build takes what bookworm's main suite holds that day (point
+# releases included; debootstrap adds no bookworm-security or -updates source).
 # hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \
