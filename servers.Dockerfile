@@ -30,11 +30,11 @@ RUN python -m compileall -q src
 USER 1000
 
 # Uvicorn alone, in pure Python as `pip install uvicorn` gives it: its own
-# process manager, asyncio's event loop and h11's parser. No access log, like
-# gunicorn.conf.py, so that only the server differs.
+# process manager, asyncio's event loop and h11's parser. No access log and the
+# same worker recycling as gunicorn.conf.py, so that only the server differs.
 FROM app AS plain-uvicorn
 ENV UVICORN_HOST=0.0.0.0 UVICORN_PORT=8000
-CMD ["sh", "-c", "exec uvicorn --workers \"${WORKERS:-2}\" --loop asyncio --http h11 --no-access-log dockerizing_python.main:app"]
+CMD ["sh", "-c", "exec uvicorn --workers \"${WORKERS:-2}\" --limit-max-requests \"${MAX_REQUESTS:-1000000}\" --loop asyncio --http h11 --no-access-log dockerizing_python.main:app"]
 
 # Gunicorn with uvicorn's worker and uvicorn's fast stack (uvloop, httptools),
 # the usual pairing: installed here on top, pinned, for the comparison only.
@@ -43,3 +43,12 @@ USER 0
 RUN pip install --no-cache-dir uvicorn-worker==0.4.0 httptools==0.9.0
 USER 1000
 CMD ["gunicorn", "--worker-class", "uvicorn_worker.UvicornWorker", "dockerizing_python.main:app"]
+
+# The root's server with gunicorn's optional C parser, gunicorn-h1c, which
+# gunicorn picks up by itself once installed. It ships no Linux wheel, so this
+# target compiles it, with the full image's compiler.
+FROM app AS asgi-h1c
+USER 0
+RUN pip install --no-cache-dir gunicorn-h1c==0.6.10
+USER 1000
+CMD ["gunicorn", "dockerizing_python.main:app"]

@@ -1,6 +1,7 @@
 """The final image under conditions production brings: health probes, crashes, load."""
 
 import asyncio
+import re
 import threading
 import time
 
@@ -121,4 +122,21 @@ def test_workers_recycle_under_load_without_a_failure(step, image, containers):
     retired = {worker.pid for worker in workers} - {worker.pid for worker in now}
     assert retired, (
         f"{step.name}: no worker was replaced after {len(outcomes)} requests with MAX_REQUESTS=100"
+    )
+
+
+@pytest.mark.applies_to("production_checks")
+def test_a_stop_during_boot_is_prompt(step, image, containers):
+    """`docker stop` at the first answer, while the other workers still import the app:
+    the stop ends through SIGTERM with exit 0, without waiting out the graceful timeout."""
+    config = (step.path / "gunicorn.conf.py").read_text()
+    graceful = int(re.search(r"^graceful_timeout = (\d+)", config, re.M)[1])
+    container = containers.start(image, env={"WORKERS": "4"})
+    started = time.monotonic()
+    docker_cli.docker("stop", "--time", str(STOP_GRACE), container.id, timeout=STOP_GRACE + 30)
+    took = time.monotonic() - started
+    exit_code = container.state()["ExitCode"]
+    assert exit_code == 0 and took < graceful / 2, (
+        f"{step.name}: `docker stop` during boot took {took:.1f} s (graceful_timeout {graceful} s), "
+        f"exit code {exit_code}: a booting worker lost the SIGTERM and the master waited it out"
     )

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown_it import MarkdownIt
-
 from tools.series import REPO, STEPS, Step
 
 HEADINGS = ("Better", "Worse", "Ready for production")
@@ -52,6 +50,8 @@ class Claim:
 
 def claims(text: str) -> list[Claim]:
     """The top-level bullets under each claim heading, with the tests and steps they link."""
+    from markdown_it import MarkdownIt  # the suite's; the docs command renders without it
+
     tokens = MarkdownIt("commonmark").parse(text)
     found, section, section_level, depth = [], None, 0, 0
     for index, token in enumerate(tokens):

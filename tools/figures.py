@@ -5,7 +5,8 @@ speed or a comparison ("faster", "smaller", "more requests") must say where it c
 in an HTML comment inside the same paragraph or bullet, which a reader does not see:
 
     <!-- measured: extra-1-compiling-dependencies:slim.size_bytes < extra-1-compiling-dependencies.size_bytes -->
-        a comparison of two scoreboard entries (key.field, a median where the field has one)
+        a comparison of two scoreboard entries (key.field, a median where the field has one),
+        or of one with a value: final.oversized_header == 431
     <!-- setting: docker-compose.yml: stop_grace_period: 10s -->
         a configured value: the file, relative to the repository, contains the text
     <!-- unmeasured: a laptop's disk, not an image -->
@@ -33,6 +34,8 @@ FIGURE = re.compile(
 ANNOTATION = re.compile(r"<!--\s*(measured|setting|unmeasured):\s*(.*?)\s*-->", re.S)
 COMPARISON = re.compile(r"^([\w.:-]+)\.(\w+)\s*(<=|>=|<|>)\s*([\w.:-]+)\.(\w+)$")
 OPERATORS = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+# A measured value that is a word, not a number: KEY.FIELD == VALUE (or !=).
+EQUALITY = re.compile(r"^([\w.:-]+)\.(\w+)\s*(==|!=)\s*(\S+)$")
 # Files whose every number is generated.
 GENERATED_WHOLE = {REPO / "docs" / "scoreboard.md"}
 
@@ -88,9 +91,17 @@ def check(kind: str, claim: str, scoreboard: dict) -> str | None:
         if not path.is_file():
             return f"setting names {file}, which does not exist"
         return None if text and text in path.read_text() else f"{file} does not contain {text!r}"
+    if match := EQUALITY.match(claim):
+        key, field, op, expected = match.groups()
+        entry = next((e for e in scoreboard["images"] if e["key"] == key), None)
+        if entry is None or field not in entry:
+            return f"measured: no scoreboard entry {key!r} with {field!r}"
+        if (str(entry[field]) == expected) != (op == "=="):
+            return f"the scoreboard says otherwise: {key}.{field} = {entry[field]!r}"
+        return None
     match = COMPARISON.match(claim)
     if not match:
-        return f"measured: {claim!r} is not KEY.FIELD < KEY.FIELD"
+        return f"measured: {claim!r} is not KEY.FIELD < KEY.FIELD (or KEY.FIELD == VALUE)"
     left_key, left_field, op, right_key, right_field = match.groups()
     try:
         left, right = _value(scoreboard, left_key, left_field), _value(scoreboard, right_key, right_field)

@@ -232,34 +232,33 @@ def _cell(text: str) -> str:
 
 
 def section(step: Step, data: dict) -> str:
-    """The README's table: each line, its tests' outcome here and on the other folder."""
+    """The README's table, from docs/proofs.json alone: each line, its tests' outcome here
+    and on the other folder. (Whether a proof is current is the suite's check.)"""
     path = readme(step)
+    where = path.relative_to(REPO).as_posix()
+    entries = [entry for entry in data["lines"] if entry["readme"] == where]
+    if not entries:
+        return f"Not proven yet: run `{COMMAND} --step {step.name}`.\n"
     rows = []
-    for claim in claims.claims(path.read_text()):
-        entry = find(data, path, claim)
-        other = against(step, claim)
-        words = claim.text.split()
-        line = f"{claim.section}: {' '.join(words[:8])}{' …' if len(words) > 8 else ''}"
-        if entry is None or entry["digest"] != digest(step, claim):
-            rows.append(f"| {_cell(line)} | not proven yet | run `{COMMAND} --step {step.name}` |")
-            continue
+    for entry in entries:
+        words = entry["text"].split()
+        line = f"{entry['section']}: {' '.join(words[:8])}{' …' if len(words) > 8 else ''}"
         failed = [(n, t) for n, t in entry["tests"].items() if t.get("against") == "failed"]
-        if other is None and claim.better:
+        if entry["against"] is None and entry["section"] != "Worse":
             shown = "the first step: no step before it to fail on"
-        elif other is None:
+        elif entry["against"] is None:
             shown = "no later step fixes it"
         elif failed:
             name, outcome = failed[0]
-            shown = f"`{name}` fails on a copy of {other.name}: {_cell(outcome['message'])}"
+            shown = f"`{name}` fails on a copy of {entry['against']}: {_cell(outcome['message'])}"
         else:
-            shown = f"nothing fails on a copy of {other.name}: not proven"
+            shown = f"nothing fails on a copy of {entry['against']}: not proven"
         status = "pass" if all(t["here"] == "passed" for t in entry["tests"].values()) else "do not pass"
         rows.append(f"| {_cell(line)} | its tests {status} | {shown} |")
-    done = all("not proven" not in row for row in rows)
     return (
-        f"{'Each line above was proven' if done else 'A line above is proven'} with `{COMMAND}`: its tests "
-        "pass on this folder, and a Better line's fail on a copy of the step before, a Worse line's on "
-        "a copy of the step that fixes it (every outcome: [proofs.json](" + os.path.relpath(PATH, path.parent) + ")).\n\n"
+        f"Each line above, run with `{COMMAND}`: its tests on this folder, and a Better line's on "
+        "a copy of the step before, a Worse line's on a copy of the step that fixes it (every "
+        "outcome: [proofs.json](" + os.path.relpath(PATH, path.parent) + ")).\n\n"
         "| line | on this step | against |\n| --- | --- | --- |\n" + "\n".join(rows) + "\n"
     )
 

@@ -269,7 +269,7 @@ FINAL = lesson(
     # The same app behind other servers, to measure what this one is worth.
     variants=tuple(
         Variant(server, "servers.Dockerfile", target=server)
-        for server in ("plain-uvicorn", "uvicorn-worker")
+        for server in ("plain-uvicorn", "uvicorn-worker", "asgi-h1c")
     ),
 )
 # Extra 4 ships the final result as it is, and proves what shipping needs.

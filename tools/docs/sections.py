@@ -69,6 +69,11 @@ def workshop_timings(path: Path, section: Section, sources: Sources) -> str:
     return timetable.guide_section(sources.workshop_timings, sources.scoreboard)
 
 
+def servers(path: Path, section: Section, sources: Sources) -> str:
+    only_in(path, ROOT_README, section)
+    return render.servers_section(sources.scoreboard)
+
+
 def steps(path: Path, section: Section, sources: Sources) -> str:
     only_in(path, ROOT_README, section)
     return steps_table.render()
@@ -81,6 +86,7 @@ RENDERERS = {
     "proofs": proven,
     "workshop-timings": workshop_timings,
     "steps": steps,
+    "servers": servers,
 }
 
 # Files written whole from the data, with no markers.

@@ -23,3 +23,9 @@ CHART_PATH = DOCS / "scoreboard.png"
 LOAD_WORKERS = 2  # WORKERS in the container's environment
 LOAD_THREADS, LOAD_CONNECTIONS = 1, 50  # wrk -t, -c
 WARM_UP_S, LOAD_S = 2, 10
+# The server rows (the final and its variants): workers retiring under load, and a
+# request whose one header is far over any server's limit.
+RECYCLE_AFTER, RECYCLE_LOAD_S = 100, 5
+OVERSIZED_HEADER_BYTES = 100_000
+# Workers for the stop-during-boot sample, so that some still boot when the first answers.
+BOOTING_WORKERS = 4

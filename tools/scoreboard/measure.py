@@ -16,7 +16,7 @@ from tools.scoreboard.deadline import Deadline, OutOfTime
 from tools.scoreboard.images import Image, dockerfile_digest
 from tools.scoreboard.redact import redact
 from tools.scoreboard.session import Session
-from tools.scoreboard.throughput import LoadTestFailed, throughput
+from tools.scoreboard.throughput import LoadTestFailed, oversized_header, recycling, throughput
 from tools.series import REPO
 
 
@@ -43,6 +43,10 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
         built = image_facts.built_facts(image.tag)
         runs = running.start_and_stop(session)
         served = throughput(session)
+        # The server's facts, where the server is what a row compares: the final's rows.
+        server = image.step.production_checks
+        recycled = recycling(session) if server else None
+        header = oversized_header(session) if server else None
         entry.update({
             "size_bytes": built["size_bytes"],
             "added_bytes": built["size_bytes"] - entry["base"]["size_bytes"],
@@ -67,6 +71,10 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
             "startup_s": spread(runs.startup),
             "stop_s": spread(runs.stop),
             "stop_exit_codes": runs.exit_codes,
+            "stop_during_boot_s": spread(runs.stop_during_boot),
+            "stop_during_boot_exit_codes": runs.stop_during_boot_exit_codes,
+            "recycling": recycled,  # None: not a server row, or no wrk
+            "oversized_header": header,  # the status answered, or "closed"; None: not a server row
             "throughput_rps": served,  # None: wrk was not installed
             "user": {"uid": runs.facts["uid"], "name": runs.facts["user"]},
             "pid1": runs.facts["pid1"],

@@ -6,7 +6,10 @@ existed lack its field and show "—".
 """
 
 from tools.durations import duration
-from tools.scoreboard import LOAD_CONNECTIONS, LOAD_S, LOAD_THREADS, LOAD_WORKERS, WARM_UP_S
+from tools.scoreboard import (
+    BOOTING_WORKERS, LOAD_CONNECTIONS, LOAD_S, LOAD_THREADS, LOAD_WORKERS, OVERSIZED_HEADER_BYTES, RECYCLE_AFTER,
+    RECYCLE_LOAD_S, WARM_UP_S,
+)
 
 GIB = 1024**3
 MISSING = "—"
@@ -255,6 +258,22 @@ What each column means:
   measured before this column existed.
 - **user**: the user of the server process (PID 1); **workers**: gunicorn workers at the
   image's defaults; **healthcheck**: whether the image declares one.
+
+The final result's server rows (the root README's [Choosing the
+server](../README.md#choosing-the-server)) add, from the same run:
+
+- **`docker stop` right after a load**: the throughput sample's container, stopped as
+  soon as wrk finished; **`docker stop` during boot**: a container started with
+  `WORKERS={BOOTING_WORKERS}`, stopped as soon as `/` first answers, while other workers may
+  still be importing the app.
+- **failed requests while workers recycle**: a container with `MAX_REQUESTS={RECYCLE_AFTER}`
+  under `wrk` for {RECYCLE_LOAD_S} s, so that workers retire and are replaced many times:
+  the requests wrk counted as failed (socket errors and answers 400 and above), the
+  median of the repeats. wrk keeps its connections open and does not retry, so a
+  connection that a retiring worker closes between two requests counts too.
+- **answer to a {OVERSIZED_HEADER_BYTES // 1000} kB header**: the status line's code for a request
+  with one header of that size, or "closed" when the server closed the connection
+  without an answer.
 """
 
 
@@ -269,3 +288,47 @@ def document(data: dict) -> str:
         + "\n"
         + LEGEND
     )
+
+
+# The final result's server and the servers it was chosen over: the same app and image,
+# one row each (the final's variants), with what tells servers apart.
+SERVERS = {
+    "final": "gunicorn, its ASGI worker, uvloop (the final)",
+    "final:asgi-h1c": "the same, with gunicorn-h1c's C parser",
+    "final:uvicorn-worker": "gunicorn, uvicorn's worker, uvloop and httptools",
+    "final:plain-uvicorn": "`uvicorn --workers`, asyncio and h11",
+}
+SERVER_HEADER = (
+    "server", f"throughput (req/s, {LOAD_WORKERS} workers)", "start-up", "`docker stop`",
+    "`docker stop` right after a load", "`docker stop` during boot",
+    f"failed requests while workers recycle (every {RECYCLE_AFTER} requests, {RECYCLE_LOAD_S} s of load)",
+    f"answer to a {OVERSIZED_HEADER_BYTES // 1000} kB header", "added over base", "cold build",
+)
+
+
+def server_row(entry: dict) -> list[str]:
+    measured = entry.get("throughput_rps") or {}
+    recycled = entry.get("recycling")
+    return [
+        SERVERS[entry["key"]],
+        throughput(entry),
+        median_time(entry["startup_s"]),
+        median_time(entry["stop_s"]),
+        median_time(measured.get("stop_after_load_s")),
+        median_time(entry.get("stop_during_boot_s")),
+        MISSING if recycled is None else f"{recycled['median']:,.0f}",
+        entry.get("oversized_header") or MISSING,
+        f"+{human_bytes(entry['added_bytes'])}",
+        median_time(entry["cold_build_s"]),
+    ]
+
+
+def servers_section(data: dict) -> str:
+    """The root README's comparison of servers, from the final's rows."""
+    entries = [e for e in data["images"] if e["key"] in SERVERS and e["status"] == "ok"]
+    if not entries:
+        return not_measured(" --only final")
+    entries.sort(key=lambda e: list(SERVERS).index(e["key"]))
+    lines = ["| " + " | ".join(SERVER_HEADER) + " |", "|" + " --- |" * len(SERVER_HEADER)]
+    lines += ["| " + " | ".join(server_row(entry)) + " |" for entry in entries]
+    return about(data, entries, "docs/scoreboard.json", "") + "\n" + "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from tools import docker_cli
 from tools.durations import duration
+from tools.scoreboard import BOOTING_WORKERS
 from tools.scoreboard.deadline import Deadline
 from tools.scoreboard.session import Session
 
@@ -80,6 +81,9 @@ class Runs:
     startup: list[float] = field(default_factory=list)  # from `docker run` to the first 200 on /
     stop: list[float] = field(default_factory=list)
     exit_codes: list[int | None] = field(default_factory=list)
+    # `docker stop` at the first 200, with BOOTING_WORKERS workers: some still boot.
+    stop_during_boot: list[float] = field(default_factory=list)
+    stop_during_boot_exit_codes: list[int | None] = field(default_factory=list)
     facts: dict | None = None  # process_facts of the first run
 
 
@@ -104,6 +108,29 @@ def start_and_stop(session: Session) -> Runs:
         result.stop.append(time.monotonic() - started)
         result.exit_codes.append(container.state().get("ExitCode"))
         container.remove()
+        session.phase = session.phase_of("docker stop during boot", attempt)
+        took, exit_code = stop_at_first_answer(session)
+        result.stop_during_boot.append(took)
+        result.stop_during_boot_exit_codes.append(exit_code)
         session.say(f"start-up {duration(result.startup[-1], digits=2)}, "
-                    f"docker stop {duration(result.stop[-1], digits=2)}")
+                    f"docker stop {duration(result.stop[-1], digits=2)}, "
+                    f"during boot {duration(took, digits=2)}")
     return result
+
+
+def timed_stop(container: docker_cli.Container, deadline: Deadline) -> tuple[float, int | None]:
+    """Seconds `docker stop` took, and the exit code it left."""
+    started = time.monotonic()
+    docker_cli.docker("stop", "--time", str(STOP_GRACE), container.id, timeout=deadline.left(STOP_GRACE + 30))
+    took = time.monotonic() - started
+    return took, container.state().get("ExitCode")
+
+
+def stop_at_first_answer(session: Session) -> tuple[float, int | None]:
+    """`docker stop` as soon as `/` first answers, while other workers may still boot."""
+    container = session.scratch.run(session.image, {"WORKERS": str(BOOTING_WORKERS)})
+    until_serving(container, session.deadline)
+    try:
+        return timed_stop(container, session.deadline)
+    finally:
+        container.remove()
