@@ -11,7 +11,7 @@ workers = int(os.environ.get("WORKERS", "2"))
 # Gunicorn manages the processes and, with its own ASGI worker, serves the async
 # app in each of them on uvloop's event loop, as it is installed, with gunicorn's
 # own HTTP parser. Its limits on request lines and headers apply, and a worker
-# that retires finishes every connection it has accepted.
+# that retires answers every request in progress, then closes its connections.
 worker_class = "asgi"
 # No access log: a line per request, through Docker's log driver, costs more
 # than the request itself at full speed, and the proxy or ingress in front
@@ -47,7 +47,7 @@ STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGQUIT}
 
 def post_fork(server, worker):
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    # What the master's handler already took in this process, sent again to wait.
+    # What the master's handler queued, before the fork or since, sent again to wait.
     while True:
         try:
             received = server.SIG_QUEUE.get_nowait()

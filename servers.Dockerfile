@@ -31,7 +31,8 @@ USER 1000
 
 # Uvicorn alone, in pure Python as `pip install uvicorn` gives it: its own
 # process manager, asyncio's event loop and h11's parser. No access log and the
-# same worker recycling as gunicorn.conf.py, so that only the server differs.
+# same request limit as gunicorn.conf.py (without gunicorn's jitter), so that
+# little but the server differs.
 FROM app AS plain-uvicorn
 ENV UVICORN_HOST=0.0.0.0 UVICORN_PORT=8000
 CMD ["sh", "-c", "exec uvicorn --workers \"${WORKERS:-2}\" --limit-max-requests \"${MAX_REQUESTS:-1000000}\" --loop asyncio --http h11 --no-access-log dockerizing_python.main:app"]

@@ -76,6 +76,8 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
             "recycling": recycled,  # None: not a server row, or no wrk
             "oversized_header": header,  # the status answered, or "closed"; None: not a server row
             "throughput_rps": served,  # None: wrk was not installed
+            # `docker stop` of the throughput sample's container, as soon as wrk finished.
+            "stop_after_load_s": served.pop("stop_after_load_s") if served else None,
             "user": {"uid": runs.facts["uid"], "name": runs.facts["user"]},
             "pid1": runs.facts["pid1"],
             "workers": runs.facts["workers"],

@@ -307,14 +307,13 @@ SERVER_HEADER = (
 
 
 def server_row(entry: dict) -> list[str]:
-    measured = entry.get("throughput_rps") or {}
     recycled = entry.get("recycling")
     return [
         SERVERS[entry["key"]],
         throughput(entry),
         median_time(entry["startup_s"]),
         median_time(entry["stop_s"]),
-        median_time(measured.get("stop_after_load_s")),
+        median_time(entry.get("stop_after_load_s")),
         median_time(entry.get("stop_during_boot_s")),
         MISSING if recycled is None else f"{recycled['median']:,.0f}",
         entry.get("oversized_header") or MISSING,
