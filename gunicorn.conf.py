@@ -1,8 +1,10 @@
 """Gunicorn settings, taken from the environment so one image fits every host."""
 
+import asyncio
 import os
 import queue
 import signal
+import sys
 
 # All interfaces inside the container; Compose decides what the host exposes.
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
@@ -61,5 +63,36 @@ def post_worker_init(worker):
     loop = getattr(worker, "loop", None)  # the ASGI worker's; uvicorn's has none yet
     if loop is None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    else:
-        loop.call_soon(signal.pthread_sigmask, signal.SIG_UNBLOCK, STOP_SIGNALS)
+        return
+    loop.add_signal_handler(signal.SIGTERM, stop_now, worker)
+    loop.call_soon(signal.pthread_sigmask, signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+# The ASGI worker's main loop looks for a stop only once a second (it sleeps a
+# whole second between heartbeats), so an idle stop waited up to that long.
+# stop_now takes over the worker's SIGTERM handler: it calls gunicorn's, then
+# wakes that sleep, and the worker runs its graceful shutdown at once. It wakes
+# it only once every listener serves, when the sleep is the one thing the
+# worker waits on; during start-up the loop's first check sees the stop.
+def stop_now(worker):
+    serving = worker.alive and len(worker.servers) == len(worker.sockets)
+    worker.handle_exit_signal()
+    if serving:
+        for task in asyncio.all_tasks(worker.loop):
+            if task.get_coro().__name__ == "_serve":
+                task.cancel()
+
+
+# A leaving worker, its requests answered and (on SIGTERM) the app's lifespan
+# shutdown run, would still tear its interpreter down, module by module, before
+# the master sees it go. It leaves at once instead, with the exit code gunicorn
+# gave it, its output flushed. Handlers registered with `atexit` do not run:
+# an app that must flush something on exit does it in its lifespan shutdown.
+def worker_exit(server, worker):
+    leaving = sys.exc_info()[1]  # in the worker, gunicorn calls this as its SystemExit propagates
+    if os.getpid() != worker.pid or not isinstance(leaving, SystemExit):
+        return  # the master (it reports a worker it found gone), or not gunicorn's exit
+    code = leaving.code
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code & 0xFF if isinstance(code, int) else int(code is not None))

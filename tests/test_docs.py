@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tools import docs, figures, readmes
-from tools.scoreboard import data as scoreboard_data
 from tools.docs import sections, steps_table
-from tools.scoreboard import CHART_PATH, JSON_PATH
+from tools.scoreboard import CHART_PATH, JSON_PATH, chart
+from tools.scoreboard import data as scoreboard_data
 from tools.scoreboard.images import dockerfile_digest, measured_images
 from tools.series import REPO, STEPS, lesson
 
@@ -117,9 +117,12 @@ def test_scoreboard_measured_every_image_as_committed(step):
     assert not problems, f"{rel(JSON_PATH)}: {'; '.join(problems)}: run `{command}`"
 
 
-def test_scoreboard_chart_exists():
+def test_scoreboard_chart_is_current():
     # A picture, drawn with matplotlib where the measurements are: not one of tools.docs' parts.
     assert CHART_PATH.is_file(), f"{rel(CHART_PATH)} is missing: run `bash tools/measure --render`"
+    assert chart.recorded_source(CHART_PATH) == chart.source(scoreboard_data.load()), (
+        f"{rel(CHART_PATH)} was not drawn from the current {rel(JSON_PATH)}: run `bash tools/measure --render`"
+    )
 
 
 # --- no typed figure: each one says its source, and the source agrees -------------------

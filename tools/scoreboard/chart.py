@@ -1,6 +1,9 @@
 """docs/scoreboard.png from docs/scoreboard.json: what each image adds, how long it builds,
 how many requests it serves."""
 
+import hashlib
+import json
+import struct
 from pathlib import Path
 
 from tools.durations import duration
@@ -30,6 +33,24 @@ def title(data: dict) -> str:
     )
 
 
+def source(data: dict) -> str:
+    """What the picture was drawn from, as the PNG records it: a digest of the whole scoreboard."""
+    return "docs/scoreboard.json sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def recorded_source(path: Path) -> str | None:
+    """The `Source` text chunk of a PNG drawn by `draw`, read with the standard library."""
+    content, offset = path.read_bytes(), 8  # after the PNG signature
+    while offset < len(content):
+        length, kind = struct.unpack(">I4s", content[offset:offset + 8])
+        if kind == b"tEXt":
+            key, _, value = content[offset + 8:offset + 8 + length].partition(b"\0")
+            if key == b"Source":
+                return value.decode("latin-1")
+        offset += 12 + length
+    return None
+
+
 def draw(data: dict, path: Path) -> None:
     import matplotlib
 
@@ -40,17 +61,18 @@ def draw(data: dict, path: Path) -> None:
     ok = [entry["status"] == "ok" for entry in entries]
     labels = [image_label(entry) for entry in entries]
     positions = list(range(len(entries)))
-    value = lambda entry, key: entry[key]["median"] if entry["status"] == "ok" else 0
+    def value(entry, key):
+        return entry[key]["median"] if entry["status"] == "ok" else 0
 
     height = 1.6 + 0.45 * max(len(entries), 2)
     figure, (size_axes, time_axes, load_axes) = plt.subplots(
         1, 3, figsize=(17, height), sharey=True, layout="constrained",
         gridspec_kw={"width_ratios": [1, 1.4, 1]},
     )
-    added = [entry["added_bytes"] / MB if good else 0 for entry, good in zip(entries, ok)]
+    added = [entry["added_bytes"] / MB if good else 0 for entry, good in zip(entries, ok, strict=False)]
     bars = size_axes.barh(positions, added, color="#4c72b0")
     size_axes.bar_label(
-        bars, labels=[f"{mb:.0f} MB" if good else "failed" for mb, good in zip(added, ok)],
+        bars, labels=[f"{mb:.0f} MB" if good else "failed" for mb, good in zip(added, ok, strict=False)],
         padding=3, fontsize=9,
     )
     size_axes.set_title("Size added over the base image (MB)", fontsize=11)
@@ -62,7 +84,7 @@ def draw(data: dict, path: Path) -> None:
     change = [value(entry, "code_change_rebuild_s") for entry in entries]
     # Entries measured before the lock-change column, or without a lock to bump, have none.
     lock = [(entry.get("lock_change_rebuild_s") or {}).get("median") if good else None
-            for entry, good in zip(entries, ok)]
+            for entry, good in zip(entries, ok, strict=False)]
     for offset, times, name, color in (
         (-thickness, cold, "cold build (no cache, empty cache mounts)", "#dd8452"),
         (0, lock, "rebuild after one dependency changed", "#c44e52"),
@@ -75,18 +97,18 @@ def draw(data: dict, path: Path) -> None:
         time_axes.bar_label(
             bars, padding=3, fontsize=7,
             labels=[duration(s) if s is not None else "—" if good else ""
-                    for s, good in zip(times, ok)],
+                    for s, good in zip(times, ok, strict=False)],
         )
     time_axes.set_title("Build time (s)", fontsize=11)
 
     # Entries measured before the throughput column, or without wrk, have none.
     rates = [(entry.get("throughput_rps") or {}).get("median") if good else None
-             for entry, good in zip(entries, ok)]
+             for entry, good in zip(entries, ok, strict=False)]
     bars = load_axes.barh(positions, [rate or 0 for rate in rates], color="#8172b3")
     load_axes.bar_label(
         bars, padding=3, fontsize=9,
         labels=[f"{rate:,.0f}" if rate is not None else "—" if good else "failed"
-                for rate, good in zip(rates, ok)],
+                for rate, good in zip(rates, ok, strict=False)],
     )
     if not any(rates):  # a panel of dashes: no axis around -0.05..0.05
         load_axes.set_xlim(0, 1)
@@ -101,6 +123,7 @@ def draw(data: dict, path: Path) -> None:
         axes.set_axisbelow(True)
     figure.suptitle(title(data), fontsize=10, color="#444444")
     path.parent.mkdir(parents=True, exist_ok=True)
-    # No software version or date in the file: the same JSON draws the same picture.
-    figure.savefig(path, dpi=100, metadata={"Software": None})
+    # No software version or date in the file: the same JSON draws the same picture, and
+    # the file says which JSON that was.
+    figure.savefig(path, dpi=100, metadata={"Software": None, "Source": source(data)})
     plt.close(figure)
