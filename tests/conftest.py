@@ -20,7 +20,8 @@ from tools.series import BY_NAME, STEPS, Step
 IMAGE_REPOSITORY = docker_cli.TEST_REPOSITORY
 
 
-# A test that asks for one of these fixtures, or names one of these, builds or runs an image.
+# A test whose fixtures (with the fixtures they ask for) include one of these, or that
+# names one of these, builds or runs an image.
 DOCKER_FIXTURES = {"image", "images", "server", "http", "host", "containers", "shared_containers", "scratch_tag"}
 DOCKER_NAMES = {"docker_cli", "compose_up", "ComposeProject", "testinfra"}
 
@@ -63,15 +64,19 @@ def pytest_generate_tests(metafunc):
 
 
 @functools.cache
-def uses_docker(function) -> bool:
+def names_docker(function) -> bool:
     node = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    names = {name.id for name in ast.walk(node) if isinstance(name, ast.Name)}
-    return bool(set(inspect.signature(function).parameters) & DOCKER_FIXTURES or names & DOCKER_NAMES)
+    return bool({name.id for name in ast.walk(node) if isinstance(name, ast.Name)} & DOCKER_NAMES)
+
+
+def uses_docker(item) -> bool:
+    """Whether the test, or any fixture it pulls in however indirectly, builds or runs an image."""
+    return bool(set(item.fixturenames) & DOCKER_FIXTURES) or names_docker(item.function)
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if uses_docker(item.function):
+        if uses_docker(item):
             item.add_marker(pytest.mark.docker)
 
 
@@ -151,9 +156,10 @@ class Containers:
     def remove_all(self) -> None:
         unclean = {}
         for container in self.started:
-            if container.id not in self.provoking:
-                if problems := docker_cli.log_problems(container.logs(lines="all")):
-                    unclean[container.id[:12]] = problems[:5]
+            if container.id not in self.provoking and (
+                problems := docker_cli.log_problems(container.logs(lines="all"))
+            ):
+                unclean[container.id[:12]] = problems[:5]
             container.remove()
         self.started.clear()
         self.serving.clear()

@@ -76,3 +76,16 @@ def lesson_facts(step: Step) -> set[str]:
     return {
         fact for fact in FACTS if before and getattr(step, fact) != getattr(before, fact)
     }
+
+
+def exercise_tests(step: Step) -> list[str]:
+    """Node ids of the tests that depend (`applies_to` or `reads`) on a fact of the step's lesson,
+    outside the modules about the repository rather than the folder: what its exercise runs."""
+    from tools.workshop import NOT_ABOUT_THE_FOLDER
+
+    facts = lesson_facts(step)
+    return sorted(
+        f"{TESTS.name}/{Path(module.__file__).name}::{function.__name__}"
+        for module, function in suite_tests()
+        if Path(module.__file__).name not in NOT_ABOUT_THE_FOLDER and declared_facts(function, module) & facts
+    )

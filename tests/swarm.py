@@ -60,7 +60,5 @@ class Stack:
         docker_cli.docker("stack", "rm", self.name, check=False)
         # Its networks go once the tasks are gone.
         networks = ("network", "ls", "--quiet", "--filter", f"label=com.docker.stack.namespace={self.name}")
-        try:
+        with contextlib.suppress(docker_cli.TimedOut):  # a later run's stack has another name
             docker_cli.wait_for(lambda: not docker_cli.docker(*networks), "the stack's networks gone", 60, interval=1)
-        except docker_cli.TimedOut:
-            pass  # a later run's stack has another name

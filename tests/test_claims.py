@@ -90,7 +90,7 @@ STEP_READMES = {step.path / "README.md": step for step in STEPS}
 def test_every_fact_is_tested():
     """A fact no test depends on (by its applies_to or reads marker) is a promise nobody checks."""
     declared = set().union(*(declared_facts(function, module) for module, function in suite_tests()))
-    assert FACTS <= declared, f"Step facts no test names in applies_to or reads: {sorted(FACTS - declared)}"
+    assert declared >= FACTS, f"Step facts no test names in applies_to or reads: {sorted(FACTS - declared)}"
 
 
 @pytest.mark.parametrize("readme", list(STEP_READMES), ids=lambda r: r.relative_to(REPO).as_posix())

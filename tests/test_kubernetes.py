@@ -40,13 +40,17 @@ def app_container(step) -> tuple[dict, dict]:
 @pytest.mark.applies_to("kubernetes")
 def test_manifests_validate_strictly(step):
     kinds = set(manifests(step))
-    assert {"Deployment", "Service", "PodDisruptionBudget"} <= kinds, f"{step.name}: {step.kubernetes} has {sorted(kinds)}"
+    assert {"Deployment", "Service", "PodDisruptionBudget"} <= kinds, (
+        f"{step.name}: {step.kubernetes} has {sorted(kinds)}"
+    )
     checked = subprocess.run(
         [KUBERNETES_VALIDATE, "--strict", "--kubernetes-version", KUBERNETES_VERSION, step.path / step.kubernetes],
         capture_output=True, text=True, timeout=120,
     )
     problems = [line for line in (checked.stdout + checked.stderr).splitlines() if not line.startswith("INFO")]
-    assert checked.returncode == 0, f"{step.name}/{step.kubernetes} against Kubernetes {KUBERNETES_VERSION}:\n" + "\n".join(problems)
+    assert checked.returncode == 0, (
+        f"{step.name}/{step.kubernetes} against Kubernetes {KUBERNETES_VERSION}:\n" + "\n".join(problems)
+    )
 
 
 @pytest.mark.applies_to("kubernetes")

@@ -1,5 +1,6 @@
 """Malformed and slow requests, over raw sockets: a 4xx or a hang-up, never a 5xx or a hang."""
 
+import contextlib
 import re
 import socket
 import time
@@ -23,10 +24,8 @@ def connect(server) -> socket.socket:
 
 def send(sock: socket.socket, payload: bytes) -> None:
     # A server that refuses a request may hang up before it has all of it.
-    try:
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
         sock.sendall(payload)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
 
 
 def answers(sock: socket.socket, seconds: float = TIMEOUT) -> tuple[list[int], bool]:

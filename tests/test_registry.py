@@ -34,7 +34,9 @@ def test_pulled_by_digest_it_serves(step, image, containers):
         docker_cli.docker("pull", reference, timeout=300)
         running = containers.start(reference)
         assert httpx.get(running.url + "/", timeout=10).json() == {"step": step.name}
-        built, pulled = (docker_cli.docker("image", "inspect", "--format", "{{.Id}}", name) for name in (image, reference))
+        built, pulled = (
+            docker_cli.docker("image", "inspect", "--format", "{{.Id}}", name) for name in (image, reference)
+        )
         assert pulled == built, f"{step.name}: the digest names {pulled}, not the image built, {built}"
     finally:
         containers.remove_all()

@@ -73,7 +73,9 @@ def wait_for_answer(url: str, expected: dict, seconds: float = 90) -> None:
     )
 
 
-def roll(stack, stack_file: str, image: str, url: str, before: dict, after: dict | None) -> tuple[str, float, list[str], int]:
+def roll(
+    stack, stack_file: str, image: str, url: str, before: dict, after: dict | None,
+) -> tuple[str, float, list[str], int]:
     """Deploys `image` under load: (end state, seconds, failed outcomes, requests).
 
     Every answer must be `before`'s or, where given, `after`'s."""
@@ -111,16 +113,26 @@ def test_rolling_update_and_rollback_drop_no_request(step, image, step_copy, scr
             wait_for_answer(proxy.url + "/", v1)
 
             state, seconds, failed, sent = roll(stack, step.swarm_stack, image_v2, proxy.url + "/", v1, v2)
-            announce(request.config, f"rolling update v1 -> v2: {state} in {seconds:.1f} s, {len(failed)} of {sent} requests failed")
+            announce(
+                request.config,
+                f"rolling update v1 -> v2: {state} in {seconds:.1f} s, {len(failed)} of {sent} requests failed",
+            )
             assert state == "completed", f"{step.name}: the update to v2 ended {state!r}"
             assert not failed, f"{step.name}: {len(failed)} of {sent} requests failed during the update: {failed[:5]}"
             assert answers(proxy.url + "/") == {json.dumps(v2, separators=(",", ":"))}, "not every answer is v2's"
 
             state, seconds, failed, sent = roll(stack, step.swarm_stack, image_v3, proxy.url + "/", v2, None)
-            announce(request.config, f"update to an unhealthy v3: {state} in {seconds:.1f} s, {len(failed)} of {sent} requests failed")
-            assert state == "rollback_completed", f"{step.name}: the update to a v3 that never turns healthy ended {state!r}"
+            announce(
+                request.config,
+                f"update to an unhealthy v3: {state} in {seconds:.1f} s, {len(failed)} of {sent} requests failed",
+            )
+            assert state == "rollback_completed", (
+                f"{step.name}: the update to a v3 that never turns healthy ended {state!r}"
+            )
             assert not failed, f"{step.name}: {len(failed)} of {sent} requests failed during the rollback: {failed[:5]}"
-            assert answers(proxy.url + "/") == {json.dumps(v2, separators=(",", ":"))}, "after the rollback, not every answer is v2's"
+            assert answers(proxy.url + "/") == {json.dumps(v2, separators=(",", ":"))}, (
+                "after the rollback, not every answer is v2's"
+            )
         finally:
             proxy.down()
             stack.remove()

@@ -13,7 +13,7 @@ from tools import docker_cli
 from tools.series import REPO
 
 STANDINS = REPO / "tools" / "standins"
-STANDIN_LABEL = "org.dockerizing-python.standin"
+STANDIN_LABEL = docker_cli.STANDIN_LABEL
 RECIPE_LABEL = "org.dockerizing-python.standin-recipe"
 PYTHON_BASES = ("python:3.11", "python:3.11-slim")
 
@@ -21,7 +21,8 @@ PYTHON_BASES = ("python:3.11", "python:3.11-slim")
 # -B: the probe itself must not write the bytecode it looks for.
 _BYTECODE = r"""
 stdlib=$(python3 -B -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
-echo "stdlib $(find "$stdlib" -type f -name '*.pyc' | wc -l) $(find "$stdlib" -type f -name '*.pyc' | head -n 3 | tr '\n' ' ')"
+pycs() { find "$1" -type f -name '*.pyc'; }
+echo "stdlib $(pycs "$stdlib" | wc -l) $(pycs "$stdlib" | head -n 3 | tr '\n' ' ')"
 for dir in $(python3 -B -c 'import os, sys; print(*[p for p in sys.path if os.path.isdir(p)])'); do
     echo "path $(find "$dir" -type f -name '*.pyc' | wc -l) $dir"
 done

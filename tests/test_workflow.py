@@ -3,7 +3,6 @@ needed to check it here) and Dependabot's."""
 
 import fnmatch
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,20 +17,6 @@ TESTS_WORKFLOW = REPO / ".github" / "workflows" / "tests.yml"
 DEPENDABOT = REPO / ".github" / "dependabot.yml"
 # Installed by tests/requirements.txt beside the Python that runs the suite.
 CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
-# The first major of each action whose action.yml says `runs.using: node24`: GitHub's
-# runners have had no Node 20 since September 2026. An action new to the workflows
-# goes here once its Node 24 major is known.
-NODE24_SINCE = {
-    "actions/checkout": 5,
-    "actions/setup-python": 6,
-    "actions/upload-artifact": 6,
-    "actions/download-artifact": 7,
-    "actions/cache": 5,
-    "docker/setup-qemu-action": 4,
-    "docker/setup-buildx-action": 4,
-    "docker/login-action": 4,
-    "docker/build-push-action": 7,
-}
 # What each Dependabot ecosystem updates, as a test of a folder.
 DEPENDABOT_FILES = {
     "pip": lambda folder: any((folder / name).is_file() for name in (
@@ -77,20 +62,6 @@ def test_dependabot_matches_the_schema():
     check_schema("vendor.dependabot", DEPENDABOT)
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
-def test_actions_run_on_node_24(workflow):
-    steps = [step for job in load(workflow)["jobs"].values() for step in job.get("steps", [])]
-    old = []
-    for uses in [step["uses"] for step in steps if "uses" in step and not step["uses"].startswith(("./", "docker://"))]:
-        action, _, ref = uses.partition("@")
-        major = re.fullmatch(r"v(\d+)(\.\d+)*", ref)
-        action = "/".join(action.split("/")[:2])  # owner/repo of owner/repo/path
-        if action not in NODE24_SINCE or not major or int(major.group(1)) < NODE24_SINCE[action]:
-            old.append(uses)
-    assert not old, (
-        f"{workflow.relative_to(REPO)}: {old} may run on Node 20, which GitHub's runners no longer "
-        f"have; use a vN tag at least {NODE24_SINCE} (an action missing there: add its first Node 24 major)"
-    )
 
 
 def test_matrix_runs_every_step():
@@ -123,7 +94,9 @@ def test_static_checks_run_once_in_their_own_job():
     ).stdout.splitlines()
     static_ids = {line.split("[")[0] for line in collected if "::" in line}
     assert "tests/test_claims.py::test_every_fact_is_tested" in static_ids, "a Docker-free check is marked docker"
-    assert "tests/test_image.py::test_server_user" not in static_ids, "a test of a running container is not marked docker"
+    assert "tests/test_image.py::test_server_user" not in static_ids, (
+        "a test of a running container is not marked docker"
+    )
 
 
 def test_a_job_measures_and_keeps_the_results():

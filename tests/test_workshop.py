@@ -3,101 +3,58 @@
 An exercise is fair when its untouched starting point fails the check, and fails it
 naming the lesson. That the reference folder, the exercise's solution, passes the same
 check is the rest of this suite: it holds each folder to the expectations that
-`python -m tools.workshop check` holds an attendee's copy to.
+`python3 -m tools.workshop check` holds an attendee's copy to.
 """
 
 import json
 import math
-import os
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from lessons import declared_facts, lesson_facts, suite_tests
-from tools import docker_cli, workshop
+from lessons import exercise_tests, lesson_facts
+from tools import proofs, workshop
+from tools.scoreboard import data as scoreboard_data
 from tools.series import SRC_APP, STEPS, Step, starting_point
 from tools.workshop import doctor, rehearse, timetable
 
 TESTS = Path(__file__).parent
-EXERCISE_TIMEOUT = 20 * 60
-PROMISE = re.compile(r"^Untouched, the check fails with `([^`]+)`", re.M)
 
 is_exercise = pytest.mark.applies_to("builds_on")
 
 
-def lesson_tests(step: Step) -> dict[Path, list[str]]:
-    """The tests that depend on a fact of the lesson, by module: what the exercise must fail."""
-    facts, found = lesson_facts(step), {}
-    for module, function in suite_tests():
-        path = Path(module.__file__)
-        if path.name not in workshop.NOT_ABOUT_THE_FOLDER and declared_facts(function, module) & facts:
-            found.setdefault(path, []).append(function.__name__)
-    return found
-
-
 def promised_failure(step: Step) -> str:
-    task = workshop.task_path(step)
-    match = PROMISE.search(task.read_text()) if task.is_file() else None
-    assert match, (
-        f"{task.relative_to(workshop.REPO)} must say, before its host notes, what the untouched check fails with: "
-        "a line `Untouched, the check fails with `PHRASE``"
+    promise = workshop.promised_failure(step)
+    assert promise, (
+        f"{workshop.task_path(step).relative_to(workshop.REPO)} must say, before its host notes, what the untouched "
+        "check fails with: a line `Untouched, the check fails with `PHRASE``"
     )
-    return match.group(1)
+    return promise
 
 
-# --- every exercise fails before its lesson, naming it (Docker) -------------------------
+# --- every exercise fails before its lesson, naming it ---------------------------------
 
 
 @is_exercise
-def test_exercise_fails_until_the_lesson_is_done(step, tmp_path, request):
-    """The untouched exercise fails the tests of its lesson's facts, naming the lesson.
+def test_exercise_fails_until_the_lesson_is_done(step):
+    """The untouched exercise fails a test of its lesson's facts, with the words its task promises.
 
-    One pytest run on a prepared copy, restricted to the tests that read a fact in which the
-    step differs from its starting point. The other half, that the solution passes them, is
-    the suite itself: it checks the reference folder against the same expectations.
+    `python -m tools.proofs` runs those tests (the ones that depend on a fact in which the
+    step differs from its starting point) on a prepared copy and records each outcome in
+    docs/proofs.json; this reads the record, tells a stale one, and asks for at least one
+    failure whose message holds the task's promise. The other half, that the
+    solution passes them, is the suite itself: it checks the reference folder against the
+    same expectations.
     """
-    if request.config.getoption("folder"):
-        pytest.skip("checks the exercises of the series, not a folder")
-    if reason := docker_cli.unreachable_reason():
-        pytest.exit(f"Docker is needed to build and run the images: {reason}", returncode=2)
-    promise = promised_failure(step)
-    tests = lesson_tests(step)
-    assert tests, (
+    assert exercise_tests(step), (
         f"no test reads the facts in which {step.name} differs from {starting_point(step).name} "
         f"({sorted(lesson_facts(step))}): nothing could tell an attendee the lesson is missing"
     )
-    copy = workshop.prepare(step, tmp_path / step.name).resolve()
-    names = sorted({name for found in tests.values() for name in found})
-    command = [
-        sys.executable, "-m", "pytest", *map(str, tests), "--step", step.name, "--folder", str(copy),
-        "-k", " or ".join(names), "-p", "no:cacheprovider", "--tb=short", "-q",
-    ]
-    process = subprocess.Popen(
-        command, cwd=workshop.REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,  # so that a timeout ends its docker and compose children too
-    )
-    try:
-        output, _ = process.communicate(timeout=EXERCISE_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        output, _ = process.communicate()
-        pytest.fail(f"checking {step.name}'s exercise took over {EXERCISE_TIMEOUT} s:\n{output[-3000:]}")
-    finally:
-        rehearse.remove_images_of(step, copy)
-
-    assert process.returncode == 1, (
-        f"the untouched exercise {step.name} (a copy of {starting_point(step).folder}) should fail "
-        f"{', '.join(names)}, but pytest exited with {process.returncode}:\n{output[-3000:]}"
-    )
-    messages = "\n".join(line for line in output.splitlines() if line.startswith("E "))
-    assert promise.lower() in messages.lower(), (
-        f"{step.name}: the failures of the untouched exercise do not say `{promise}`, as "
-        f"{workshop.task_path(step).relative_to(workshop.REPO)} promises; they say:\n{messages[-3000:]}"
-    )
+    problem = proofs.exercise_problem(step, proofs.load(), promised_failure(step))
+    assert problem is None, problem
 
 
 # --- the kit itself (no Docker) ---------------------------------------------------------
@@ -129,14 +86,6 @@ def test_prepare_copies_the_starting_point_answering_as_the_step(tmp_path):
     assert not (copy / "attendee.txt").exists()
 
 
-def test_guide_timings_are_current():
-    text = workshop.GUIDE.read_text()
-    assert text == workshop.render_guide(text, workshop.load_timings(), workshop.load_scoreboard()), (
-        f"{workshop.GUIDE.name}: the timetable and agendas are not what docs/workshop-timings.json, "
-        "docs/scoreboard.json and the task files give: run `python -m tools.docs`"
-    )
-
-
 # What the check prints comes from the suite's and the tools' own messages.
 MESSAGE_SOURCES = [*TESTS.glob("*.py"), *(workshop.REPO / "tools").rglob("*.py")]
 
@@ -146,14 +95,14 @@ def test_every_exercise_has_host_notes(step):
     """The facilitator notes: objective, demo, discussion, two mistakes with the check's words,
     a stretch goal and the work time the timetable counts."""
     task = workshop.task_path(step).relative_to(workshop.REPO)
-    fields = workshop.host_note_fields(step)
+    fields = timetable.host_note_fields(step)
     wanted = ["Objective", "Demo (2 minutes)", "Discussion", "Likely mistakes", "Stretch goal", "Work time"]
     missing = [name for name in wanted if not fields.get(name)]
     assert not missing, f"{task}: the section `## For the host` lacks **{'.**, **'.join(missing)}.**"
     assert fields["Objective"].count(". ") == 0 and fields["Objective"].endswith("."), (
         f"{task}: the objective is one sentence"
     )
-    assert workshop.work_minutes(step), f"{task}: **Work time.** starts with `N minutes`"
+    assert timetable.work_minutes(step), f"{task}: **Work time.** starts with `N minutes`"
     mistakes = timetable.mistakes(step)
     assert len(mistakes) == 2, f"{task}: two numbered likely mistakes, found {len(mistakes)}"
     sources = "\n".join(path.read_text() for path in MESSAGE_SOURCES)
@@ -177,7 +126,7 @@ def test_a_prepared_copy_carries_the_task_as_its_readme(tmp_path):
         assert readme == workshop.attendee_text(step)
         assert readme.startswith("# Exercise") and "Untouched, the check fails with" in readme, step.name
         assert "For the host" not in readme, step.name
-        if stretch := workshop.host_note_fields(step).get("Stretch goal"):
+        if stretch := timetable.host_note_fields(step).get("Stretch goal"):
             assert stretch in readme, f"{step.name}: the stretch goal is for attendees too"
 
 
@@ -218,14 +167,14 @@ def agenda(section: str) -> list[tuple[int, int | None, str]]:
 
 
 def test_the_agendas_add_up():
-    text = timetable.guide_section(workshop.load_timings(), workshop.load_scoreboard())
-    slots = {s.step.name: s for s in (timetable.slot(step, workshop.load_timings(), workshop.load_scoreboard())
+    text = timetable.guide_section(timetable.load_timings(), scoreboard_data.load())
+    slots = {s.step.name: s for s in (timetable.slot(step, timetable.load_timings(), scoreboard_data.load())
                                       for step in workshop.exercises())}
     plans = {"Two hours": timetable.TWO_HOURS, "Half a day": timetable.HALF_DAY}
     for title, budget in plans.items():
         rows = agenda(text.split(f"### {title}\n")[1].split("\n### ")[0])
         assert rows and rows[0][0] == 0, title
-        for (start, minutes, what), (following, _, _) in zip(rows, rows[1:]):
+        for (start, minutes, what), (following, _, _) in zip(rows, rows[1:], strict=False):
             assert start + minutes == following, f"{title}: {what} starts at {start} for {minutes} minutes"
         end, _, last = rows[-1]
         total = sum(minutes for _, minutes, _ in rows[:-1])
@@ -250,13 +199,13 @@ def test_the_timetable_says_where_each_time_comes_from():
         "machine": {"os": "Linux", "arch": "x86_64", "cpus": 4, "base_images": "Docker Hub"},
         "check_cold": {"exit": 0, "seconds": 150.0}, "check_warm": {"exit": 0, "seconds": 30.0},
     }}}
-    text = timetable.guide_section(rehearsed, workshop.load_scoreboard())
+    text = timetable.guide_section(rehearsed, scoreboard_data.load())
     [row] = [line for line in text.splitlines() if line.startswith(f"| [{step.name}]")]
-    assert "rehearsed 2030-01-02" in row and row.endswith(f"| {workshop.work_minutes(step) + 3} min |"), row
+    assert "rehearsed 2030-01-02" in row and row.endswith(f"| {timetable.work_minutes(step) + 3} min |"), row
     others = [s.name for s in workshop.exercises() if s is not step]
     assert f"rehearse {' '.join(others)}`" in text, "the command that rehearses the rest"
     broken = {"exercises": {step.name: {**rehearsed["exercises"][step.name], "ok": False}}}
-    assert "rehearsed 2030" not in timetable.guide_section(broken, workshop.load_scoreboard())
+    assert "rehearsed 2030" not in timetable.guide_section(broken, scoreboard_data.load())
 
 
 def test_a_partial_rehearsal_keeps_the_other_records(tmp_path, monkeypatch):
@@ -288,9 +237,26 @@ def test_doctor_says_how_to_install_missing_tools(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # nothing to find
     poetry = doctor.check_poetry()
     assert poetry.ok is False and "pipx install poetry==" in poetry.fix and "poetry-plugin-export==" in poetry.fix
-    for name in ("pipenv", "pre-commit"):
+    for name in ("pipenv", "pre-commit"):  # an elective's tool: a warning, not a failure
         result = doctor.check_tool(name, "a reason")
-        assert result.ok is False and f"pipx install {name}" in result.fix
+        assert result.ok is None and f"pipx install {name}" in result.fix
     assert doctor.check_git().ok is False
     engine = doctor.check_docker()
     assert engine.ok is False and "install Docker" in engine.fix
+
+
+def test_an_older_python_is_told_what_to_install():
+    """macOS ships Python 3.9: the tools stop it with the fix, before anything fails to import."""
+    pretend = "import sys; sys.version_info = (3, 9, 6, 'final', 0); import tools.workshop.doctor"
+    process = subprocess.run([sys.executable, "-c", pretend], cwd=workshop.REPO, capture_output=True, text=True)
+    assert process.returncode == 1 and "Traceback" not in process.stderr, process.stderr
+    assert "Python 3.9.6 is too old" in process.stderr and "3.11 or newer" in process.stderr, process.stderr
+
+
+def test_the_saved_bases_are_every_base_doctor_checks():
+    recipe = re.search(r"`docker save ([^`]+) -o bases\.tar`", workshop.GUIDE.read_text())
+    assert recipe, f"{workshop.GUIDE.name} has no `docker save ... -o bases.tar` recipe"
+    assert sorted(recipe.group(1).split()) == sorted(doctor.base_images()), (
+        f"{workshop.GUIDE.name}'s docker save recipe carries {recipe.group(1).split()}; "
+        f"doctor checks {doctor.base_images()}"
+    )

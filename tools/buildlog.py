@@ -73,9 +73,8 @@ def parse(text: str) -> BuildLog:
         elif match := _DONE.match(line):
             if match.group(1) in by_id:
                 by_id[match.group(1)].seconds = float(match.group(2))
-        elif match := _OUTPUT.match(line):
-            if match.group(1) in by_id:
-                by_id[match.group(1)].output.append(match.group(2))
+        elif (match := _OUTPUT.match(line)) and match.group(1) in by_id:
+            by_id[match.group(1)].output.append(match.group(2))
         if match := _CONTEXT.search(line):
             size = float(match.group(1)) * _UNITS[match.group(2)]
             context_bytes = max(context_bytes, int(size))

@@ -8,9 +8,10 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from tools import buildlog
 
@@ -19,6 +20,8 @@ from tools import buildlog
 LABEL = "org.dockerizing-python.test"
 # Where the suite tags the images it builds (a workshop rehearsal removes its copies' ones).
 TEST_REPOSITORY = "dockerizing-python-test"
+# tools/standins/build.sh labels the base images it builds in place of Docker Hub's.
+STANDIN_LABEL = "org.dockerizing-python.standin"
 T = TypeVar("T")
 ENV = {
     **os.environ,
@@ -114,6 +117,11 @@ def image_config(image: str) -> dict:
     return json.loads(docker("image", "inspect", "--format", "{{json .Config}}", image))
 
 
+def is_standin(image: str) -> bool:
+    """Whether a present image is an offline stand-in from tools/standins (DockerError if absent)."""
+    return (image_config(image).get("Labels") or {}).get(STANDIN_LABEL) == "true"
+
+
 def remove_image(image: str) -> None:
     docker("image", "rm", "--force", image, check=False)
 
@@ -155,7 +163,7 @@ def run(image: str, env: dict[str, str] | None = None, *args: str, options: tupl
     except (DockerError, IndexError):
         logs = container.logs()
         container.remove()
-        raise DockerError(f"{image} exited at once:\n{logs}")
+        raise DockerError(f"{image} exited at once:\n{logs}") from None
     container.url = f"http://127.0.0.1:{address.rsplit(':', 1)[1]}"
     return container
 

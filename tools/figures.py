@@ -108,7 +108,9 @@ def check(kind: str, claim: str, scoreboard: dict) -> str | None:
     except KeyError as error:
         return f"measured: {error.args[0]}"
     if not OPERATORS[op](left, right):
-        return f"the scoreboard says otherwise: {left_key}.{left_field} = {left} and {right_key}.{right_field} = {right}"
+        return (
+            f"the scoreboard says otherwise: {left_key}.{left_field} = {left} and {right_key}.{right_field} = {right}"
+        )
     return None
 
 

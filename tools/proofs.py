@@ -8,6 +8,11 @@ this" needs only the first half. Each line's outcome goes to docs/proofs.json wi
 digest of what it depended on (the line, both folders, the test modules, the step's facts),
 so that a static test tells a missing, stale or failed proof without Docker.
 
+The same run on the step before also runs, on that copy with the task as its README (the
+untouched workshop exercise), every test that depends on a fact of the lesson. Their
+outcomes go to the same file; tests/test_workshop.py judges them (at least one fails, with
+the words the task promises).
+
     python -m tools.proofs                # every README's lines: builds and runs images
     python -m tools.proofs --step NAME    # one step's lines (repeatable)
 """
@@ -25,10 +30,10 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from tools import claims, workshop
-from tools.workshop import rehearse
 from tools.scoreboard.images import dockerfile_digest
 from tools.scoreboard.redact import redact
 from tools.series import BY_NAME, REPO, STEPS, Step, starting_point
+from tools.workshop import rehearse
 
 PATH = REPO / "docs" / "proofs.json"
 COMMAND = "python -m tools.proofs"
@@ -102,7 +107,8 @@ def load(path: Path = PATH) -> dict:
 def find(data: dict, readme_path: Path, claim: claims.Claim) -> dict | None:
     where = readme_path.relative_to(REPO).as_posix()
     return next(
-        (e for e in data["lines"] if e["readme"] == where and e["section"] == claim.section and e["text"] == claim.text),
+        (e for e in data["lines"]
+         if e["readme"] == where and e["section"] == claim.section and e["text"] == claim.text),
         None,
     )
 
@@ -120,7 +126,10 @@ def problems(step: Step, data: dict, text: str | None = None) -> list[str]:
         if entry is None:
             found.append(f"{where} has no proof: run `{COMMAND} --step {step.name}`")
         elif entry["digest"] != digest(step, claim):
-            found.append(f"{where}: its proof is stale (the line, a folder or a test changed): run `{COMMAND} --step {step.name}`")
+            found.append(
+                f"{where}: its proof is stale (the line, a folder or a test changed): "
+                f"run `{COMMAND} --step {step.name}`"
+            )
         elif reason := verdict(entry):
             found.append(f"{where} is not proven: {reason}")
     return found
@@ -168,34 +177,41 @@ def outcomes(tree: ElementTree.ElementTree, folder: Path | None) -> dict[str, tu
             if child.tag == "skipped":
                 outcome, message = "skipped", child.get("message", "")
         if name not in found or RANK[outcome] > RANK[found[name][0]]:
-            found[name] = (outcome, short(message, folder))
+            found[name] = (outcome, redact(message, *filter(None, [folder, REPO])))
     return found
 
 
-def short(message: str, folder: Path | None) -> str:
-    """A failure's first line, without the exception's name, fit to publish."""
-    line = message.strip().splitlines()[0] if message.strip() else ""
-    line = redact(re.sub(r"^(\w+Error|Failed|Exception): ", "", line), *filter(None, [folder, REPO]))
-    return line if len(line) <= 160 else line[:159] + "…"
+def short(message: str, limit: int = 160, first_line: bool = True) -> str:
+    """A failure's message (its first line), without the exception's name, fit to publish."""
+    line = message.strip().splitlines()[0] if first_line and message.strip() else " ".join(message.split())
+    line = re.sub(r"^(\w+Error|Failed|Exception): ", "", line)
+    return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
 def prove(step: Step, data: dict) -> dict:
-    """Run the step's lines' tests on its folder and on each folder a line is proven against."""
+    """Run the step's lines' tests on its folder and on each folder a line is proven against;
+    on the step before, its exercise's tests too."""
     path = readme(step)
     lines = claims.claims(path.read_text())
     named = {name: module for claim in lines for name, module in test_modules(step, claim).items()}
     here = run_tests(step, node_ids(step, named))
+    exercise = exercise_tests(step) if step.builds_on else []
     there: dict[str, dict] = {}
-    for other in {against(step, claim).name for claim in lines if against(step, claim)}:
+    others = {against(step, claim).name for claim in lines if against(step, claim)}
+    for other in sorted(others | ({step.builds_on} if exercise else set())):
         names = {
             name: module for claim in lines if (o := against(step, claim)) and o.name == other
             for name, module in test_modules(step, claim).items()
         }
+        ids = node_ids(step, names) + (exercise if other == step.builds_on else [])
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / f"{other}-as-{step.name}"
-            workshop.copy_as(BY_NAME[other], step, copy)
+            if other == step.builds_on:
+                workshop.prepare(step, copy)  # the untouched exercise: the step before, the task as README
+            else:
+                workshop.copy_as(BY_NAME[other], step, copy)
             try:
-                there[other] = run_tests(step, node_ids(step, names), copy)
+                there[other] = run_tests(step, sorted(set(ids)), copy)
             finally:
                 rehearse.remove_images_of(step, copy)
     where = path.relative_to(REPO).as_posix()
@@ -207,9 +223,10 @@ def prove(step: Step, data: dict) -> dict:
             outcome, message = here.get(name, ("not run", ""))
             record = {"here": outcome}
             if other:
-                record["against"], record["message"] = there[other.name].get(name, ("not run", ""))
+                outcome, message = there[other.name].get(name, ("not run", ""))
+                record["against"], record["message"] = outcome, short(message)
             elif message:
-                record["message"] = message
+                record["message"] = short(message)
             tests[name] = record
         kept.append({
             "readme": where, "section": claim.section, "text": claim.text,
@@ -217,7 +234,68 @@ def prove(step: Step, data: dict) -> dict:
         })
     order = {readme(s).relative_to(REPO).as_posix(): i for i, s in enumerate(STEPS)}
     kept.sort(key=lambda e: order.get(e["readme"], len(order)))
-    return {"about": ABOUT, "lines": kept}
+    exercises = [e for e in data.get("exercises", []) if e["step"] != step.name]
+    if exercise:
+        outcomes_there = there[step.builds_on]
+        exercises.append({
+            "step": step.name, "against": step.builds_on,
+            "tests": {
+                node: {"outcome": outcome, "message": short(message, 400, first_line=False)}
+                for node in exercise
+                for outcome, message in [outcomes_there.get(node.rpartition("::")[2], ("not run", ""))]
+            },
+            "digest": exercise_digest(step),
+        })
+    exercises.sort(key=lambda e: [s.name for s in STEPS].index(e["step"]) if e["step"] in BY_NAME else len(STEPS))
+    return {"about": ABOUT, "lines": kept, "exercises": exercises}
+
+
+# --- the workshop's exercises ---------------------------------------------------------
+
+
+def exercise_tests(step: Step) -> list[str]:
+    """Node ids of the tests that depend on a fact of the step's lesson (tests/lessons.py)."""
+    if str(REPO / "tests") not in sys.path:
+        sys.path.insert(0, str(REPO / "tests"))
+    import lessons
+
+    return lessons.exercise_tests(step)
+
+
+def exercise_digest(step: Step) -> str:
+    """What an exercise's outcome depends on: the step before, the task, the tests, both steps' facts."""
+    into = hashlib.sha256()
+    _app_digest(starting_point(step), into)
+    into.update(workshop.task_path(step).read_bytes())
+    tests = exercise_tests(step)
+    into.update("\0".join(tests).encode())
+    for module in sorted({node.partition("::")[0] for node in tests}):
+        into.update((REPO / module).read_bytes())
+    into.update(repr(step).encode() + repr(starting_point(step)).encode())
+    return into.hexdigest()
+
+
+def exercise_problem(step: Step, data: dict, promise: str) -> str | None:
+    """Why the record does not show the untouched exercise failing with `promise`, or None."""
+    entry = next((e for e in data.get("exercises", []) if e["step"] == step.name), None)
+    run = f"run `{COMMAND} --step {step.name}`"
+    if entry is None:
+        return f"{step.name}'s exercise has no recorded run: {run}"
+    if entry["digest"] != exercise_digest(step):
+        return f"{step.name}'s exercise record is stale (the step before, the task or a test changed): {run}"
+    failed = {node: t["message"] for node, t in entry["tests"].items() if t["outcome"] == "failed"}
+    if not failed:
+        return (
+            f"the untouched exercise {step.name} (a copy of {entry['against']}) passed every test of its "
+            f"lesson ({', '.join(entry['tests'])}): nothing tells an attendee the lesson is missing"
+        )
+    if not any(promise.lower() in message.lower() for message in failed.values()):
+        said = "\n".join(f"  {node}: {message}" for node, message in failed.items())
+        return (
+            f"{step.name}: the untouched exercise's failures do not say `{promise}`, as its task promises; "
+            f"they say:\n{said}"
+        )
+    return None
 
 
 def save(data: dict, path: Path = PATH) -> None:
@@ -227,7 +305,12 @@ def save(data: dict, path: Path = PATH) -> None:
 # --- what a README shows --------------------------------------------------------------
 
 
+# The per-folder suffix of the suite's image tags, different at every run.
+_TAG_SUFFIX = re.compile(r"(dockerizing-python-test/[\w.-]+?)-[0-9a-f]{8}(?=:)|(?<=scratch:)[0-9a-f]{12}\b")
+
+
 def _cell(text: str) -> str:
+    text = _TAG_SUFFIX.sub(lambda m: m.group(1) or "…", text)
     return re.sub(r"\s+", " ", text).replace("|", "\\|").replace("`", "'")
 
 
@@ -271,7 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     for step in [s for s in STEPS if not args.step or s.name in args.step]:
         data = prove(step, data)
         save(data)
-    unproven = [problem for step in STEPS for problem in problems(step, data)]
+    unproven = [problem for step in STEPS for problem in problems(step, data)] + [
+        problem for step in workshop.exercises()
+        if (problem := exercise_problem(step, data, workshop.promised_failure(step) or "")) is not None
+    ]
     print("\n".join(unproven) or "every line is proven")
     return 1 if unproven else 0
 

@@ -11,8 +11,9 @@ This module finds and fills sections and renders a step's Dockerfile and diff se
 import difflib
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from tools.series import REPO, Step, starting_point
 
@@ -101,12 +102,3 @@ def diff_section(step: Step) -> str:
     diff = dockerfile_diff(step)
     return fenced("diff", diff) if diff else f"The Dockerfile is the same as in `{before.folder}`.\n"
 
-
-if __name__ == "__main__":
-    # The old command, kept for the step READMEs: `python -m tools.docs` does every file.
-    import sys
-
-    from tools.docs import cli
-    from tools.series import STEPS
-
-    sys.exit(cli.main([*sys.argv[1:], *(str(step.path / "README.md") for step in STEPS)]))

@@ -4,8 +4,8 @@ A new step needs a folder and an entry here, not a new test module.
 """
 
 import dataclasses
-import json
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -64,7 +64,7 @@ def expected(path: Path, sources: sections.Sources) -> tuple[str, list[Finding]]
 def stale(path: Path, current: str, fresh: str) -> list[Finding]:
     if path in sections.WHOLE_FILES:
         return [Finding(path, WHOLE_FILE)] if current != fresh else []
-    pairs = zip(readmes.blocks(current), readmes.blocks(fresh))
+    pairs = zip(readmes.blocks(current), readmes.blocks(fresh), strict=False)
     return [Finding(path, marker(old)) for old, new in pairs if old.content != new.content]
 
 

@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="only these files")
     args = parser.parse_args(argv)
     paths = [path.resolve() for path in args.files]
-    given = dict(zip(paths, args.files))
+    given = dict(zip(paths, args.files, strict=False))
     outside = [str(given[path]) for path in paths if not path.is_relative_to(docs.REPO)]
     if outside:
         parser.error(f"not in the repository: {', '.join(outside)}")

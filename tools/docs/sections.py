@@ -27,7 +27,7 @@ class Sources:
 
     @cached_property
     def workshop_timings(self) -> dict:
-        return workshop.load_timings()
+        return timetable.load_timings()
 
     @cached_property
     def proofs(self) -> dict:

@@ -3,7 +3,7 @@
 import argparse
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tools import docker_cli
 from tools.durations import duration
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
 
     steps = [step for step in STEPS if not args.only or step.name in args.only]
     every_key = [image.key for image in measured_images(STEPS)]
-    run_id = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    run_id = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     run = environment.environment(args.repeat)
     results = data.load()
     started, failed = time.monotonic(), []

@@ -2,12 +2,10 @@
 
 from tools import docker_cli
 
-STANDIN_LABEL = "org.dockerizing-python.standin"
-
 
 def base_facts(base: str) -> dict:
     try:
-        config = docker_cli.image_config(base)
+        standin = docker_cli.is_standin(base)
     except docker_cli.DockerError:
         raise docker_cli.DockerError(
             f"the base image {base} is not present: run `tools/standins/build.sh {base}` "
@@ -15,7 +13,7 @@ def base_facts(base: str) -> dict:
         ) from None
     return {
         "image": base,
-        "standin": (config.get("Labels") or {}).get(STANDIN_LABEL) == "true",
+        "standin": standin,
         "size_bytes": docker_cli.image_size(base),
         "layers": docker_cli.image_layers(base),
     }

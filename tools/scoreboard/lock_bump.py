@@ -107,7 +107,8 @@ def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | 
             )
             text = re.sub(
                 _POETRY_PACKAGE.format(name=name),
-                lambda m: m.group(1) + new + m.group(3) + listed + "," + m.group(5), text, count=1, flags=re.S,
+                lambda m, listed=listed: m.group(1) + new + m.group(3) + listed + "," + m.group(5),
+                text, count=1, flags=re.S,
             )
         else:
             def requirement(m):

@@ -6,7 +6,7 @@ the end of the log.
 
 import subprocess
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from tools import docker_cli
 from tools.durations import duration

@@ -7,8 +7,15 @@ existed lack its field and show "—".
 
 from tools.durations import duration
 from tools.scoreboard import (
-    BOOTING_WORKERS, LOAD_CONNECTIONS, LOAD_S, LOAD_THREADS, LOAD_WORKERS, OVERSIZED_HEADER_BYTES, RECYCLE_AFTER,
-    RECYCLE_LOAD_S, WARM_UP_S,
+    BOOTING_WORKERS,
+    LOAD_CONNECTIONS,
+    LOAD_S,
+    LOAD_THREADS,
+    LOAD_WORKERS,
+    OVERSIZED_HEADER_BYTES,
+    RECYCLE_AFTER,
+    RECYCLE_LOAD_S,
+    WARM_UP_S,
 )
 
 GIB = 1024**3
@@ -16,7 +23,8 @@ MISSING = "—"
 HEADER = (
     "image", "base", "size", "added over base", "layers (added)", "cold build",
     "rebuild from scratch, cache mounts warm", "rebuild, no change", "rebuild, app change",
-    "app change reinstalls dependencies", "rebuild, one dependency changed (packages downloaded)", "build context", "start-up", "`docker stop`",
+    "app change reinstalls dependencies", "rebuild, one dependency changed (packages downloaded)", "build context",
+    "start-up", "`docker stop`",
     f"throughput (req/s, {LOAD_WORKERS} workers)", "user", "workers", "healthcheck",
 )
 
@@ -26,11 +34,9 @@ def human_bytes(count: int) -> str:
     for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if abs(count) >= size:
             value = count / size
-            break
-    else:
-        return f"{count} B"
-    digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
-    return f"{value:.{digits}f} {unit}"
+            digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+            return f"{value:.{digits}f} {unit}"
+    return f"{count} B"
 
 
 def median_time(timing: dict | None) -> str:
@@ -191,7 +197,8 @@ def overview(data: dict, repo: str, root_readme: str, chart: str, json_link: str
         + "\n"
         + table(entries, linked=True, repo=repo, root_readme=root_readme)
         + "\n"
-        + f"![Size added over the base image, cold, lock-change and app-change build times, and throughput, per image]({chart})\n"
+        + "![Size added over the base image, cold, lock-change and app-change build times, and throughput, "
+        + f"per image]({chart})\n"
     )
 
 

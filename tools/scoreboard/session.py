@@ -1,7 +1,7 @@
 """One image being measured: what every phase of the measurement works with."""
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 from tools.scoreboard.deadline import Deadline
 from tools.scoreboard.images import Image

@@ -7,8 +7,14 @@ import socket
 import subprocess
 
 from tools.scoreboard import (
-    LOAD_CONNECTIONS, LOAD_S, LOAD_THREADS, LOAD_WORKERS, OVERSIZED_HEADER_BYTES, RECYCLE_AFTER,
-    RECYCLE_LOAD_S, WARM_UP_S,
+    LOAD_CONNECTIONS,
+    LOAD_S,
+    LOAD_THREADS,
+    LOAD_WORKERS,
+    OVERSIZED_HEADER_BYTES,
+    RECYCLE_AFTER,
+    RECYCLE_LOAD_S,
+    WARM_UP_S,
 )
 from tools.scoreboard.data import spread
 from tools.scoreboard.deadline import Deadline

@@ -74,6 +74,11 @@ recipe_digest() {
     } | sha256sum | cut -c1-16
 }
 
+# A pull that gives up after two minutes where GNU timeout exists (macOS has none).
+pull() {
+    if command -v timeout >/dev/null; then timeout 120 docker pull -q "$1"; else docker pull -q "$1"; fi
+}
+
 debian_base_digest() { declare -f ensure_debian_base | sha256sum | cut -c1-16; }
 
 ensure_debian_base() {
@@ -157,7 +162,7 @@ for image in "${images[@]}"; do
         log "$image: the stand-in's recipe changed since it was built"
         replaced=$(docker image inspect --format '{{ .Id }}' "$image")
     fi
-    if [ -z "${STANDINS_ONLY:-}" ] && timeout 120 docker pull -q "$image" >/dev/null 2>&1; then
+    if [ -z "${STANDINS_ONLY:-}" ] && pull "$image" >/dev/null 2>&1; then
         log "$image: pulled"
     else
         log "$image: cannot be pulled, building an offline stand-in"

@@ -1,11 +1,10 @@
 """Workshop exercises: one per lesson, checked by the suite that checks the series.
 
-    python -m tools.workshop list                 # the exercises
-    python -m tools.workshop prepare STEP         # copy its starting point to workshop/work/STEP
-    python -m tools.workshop check STEP [ARGS]    # the step's tests on that copy (ARGS to pytest)
-    python -m tools.workshop doctor               # is this machine ready for the day?
-    python -m tools.workshop rehearse [STEP ...]  # the day before: time every check, record it
-    python -m tools.workshop timings [--check]    # WORKSHOP.md's timetable and agendas
+    python3 -m tools.workshop list                 # the exercises
+    python3 -m tools.workshop prepare STEP         # copy its starting point to workshop/work/STEP
+    python3 -m tools.workshop check STEP [ARGS]    # the step's tests on that copy (ARGS to pytest)
+    python3 -m tools.workshop doctor               # is this machine ready for the day?
+    python3 -m tools.workshop rehearse [STEP ...]  # the day before: time every check, record it
 
 An exercise starts from the folder the lesson builds on (`starting_point`) with the app
 already answering as the new step and its README replaced by the task, so only the lesson
@@ -24,7 +23,6 @@ WORKSHOP = REPO / "workshop"
 WORK = WORKSHOP / "work"
 TASKS = WORKSHOP / "tasks"
 GUIDE = REPO / "WORKSHOP.md"
-SCOREBOARD = REPO / "docs" / "scoreboard.json"
 TIMINGS_DATA = REPO / "docs" / "workshop-timings.json"
 
 # Modules that test the repository (its documents, measurements, Dockerfiles' lint, CI and
@@ -45,6 +43,8 @@ ROOT_SERIES_FILES = ("WORKSHOP.md", "pytest.ini")
 CONSTANT = re.compile(r'^STEP = "[^"]*"$', re.M)
 # A task file: what the attendee reads (also the prepared copy's README), then notes for the host.
 HOST_NOTES = "\n## For the host\n"
+# Where a task says what the untouched check fails with.
+PROMISE = re.compile(r"^Untouched, the check fails with `([^`]+)`", re.M)
 
 
 def is_exercise(step: Step) -> bool:
@@ -65,6 +65,12 @@ def task_parts(step: Step) -> tuple[str, str]:
     text = task_path(step).read_text()
     task, _, notes = text.partition(HOST_NOTES)
     return task.rstrip() + "\n", notes
+
+
+def promised_failure(step: Step) -> str | None:
+    """What the task says the untouched check fails with."""
+    match = PROMISE.search(task_path(step).read_text()) if task_path(step).is_file() else None
+    return match.group(1) if match else None
 
 
 def attendee_text(step: Step) -> str:
@@ -151,8 +157,3 @@ def exercise(name: str) -> Step:
         raise ValueError(f"no exercise {name!r}; exercises: {', '.join(s.name for s in exercises())}")
     return step
 
-
-# The timetable, the rehearsal and the doctor build on the above.
-from tools.workshop.timetable import (  # noqa: E402
-    host_note_fields, load_scoreboard, load_timings, render_guide, work_minutes,
-)

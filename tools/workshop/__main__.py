@@ -14,15 +14,9 @@ def _exercise(name: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def refresh_guide(check: bool) -> int:
-    """The guide's generated sections, written by the command that writes every document's."""
-    from tools.docs import cli
-
-    return cli.main(["--check", str(GUIDE)] if check else [str(GUIDE)])
-
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.workshop", description=workshop.__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python3 -m tools.workshop", description=workshop.__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="the exercises and whether they are prepared")
     prepare_ = commands.add_parser("prepare", help="copy an exercise's starting point into workshop/work/")
@@ -36,8 +30,6 @@ def main(argv: list[str]) -> int:
         "rehearse", help="check every exercise untouched and solved, and record how long the checks take",
     )
     rehearse_.add_argument("steps", nargs="*", type=_exercise, metavar="STEP", help="only these (default: all)")
-    timings_ = commands.add_parser("timings", help=f"refresh the timetable and agendas in {GUIDE.name}")
-    timings_.add_argument("--check", action="store_true", help="only say whether they are current")
     args, pytest_args = parser.parse_known_args(argv)
     if pytest_args and args.command != "check":
         parser.error(f"unrecognized arguments: {' '.join(pytest_args)}")
@@ -57,14 +49,14 @@ def main(argv: list[str]) -> int:
         where = shown(target)
         print(f"Prepared {where}/ from {starting_point(args.step).name}; its README.md is the task:\n")
         print(workshop.attendee_text(args.step))
-        print(f"Work in {where}/, then check it with: python -m tools.workshop check {args.step.name}")
+        print(f"Work in {where}/, then check it with: python3 -m tools.workshop check {args.step.name}")
         return 0
 
     if args.command == "check":
         folder = WORK / args.step.name
         if not folder.is_dir():
             print(f"{shown(folder)} does not exist: "
-                  f"python -m tools.workshop prepare {args.step.name}", file=sys.stderr)
+                  f"python3 -m tools.workshop prepare {args.step.name}", file=sys.stderr)
             return 2
         command = workshop.check_command(args.step, folder, *pytest_args)
         print("running:", " ".join(command), flush=True)
@@ -80,7 +72,7 @@ def main(argv: list[str]) -> int:
 
         steps = args.steps or exercises()
         if not rehearse.ready_bases(say=lambda line: print(line, flush=True)):
-            print("the base images are missing: see `python -m tools.workshop doctor`", file=sys.stderr)
+            print("the base images are missing: see `python3 -m tools.workshop doctor`", file=sys.stderr)
             return 2
         results = {}
         for step in steps:
@@ -91,13 +83,15 @@ def main(argv: list[str]) -> int:
                       file=sys.stderr)
                 break
             rehearse.record({step.name: results[step.name]})  # kept even if a later one breaks
-        refresh_guide(check=False)
+        from tools.docs import cli  # the timetable in the guide, written as every document's sections are
+
+        cli.main([str(GUIDE)])
         bad = [name for name, result in results.items() if not result["ok"]]
         print(f"rehearsed {len(results)}: " + (f"PROBLEMS in {', '.join(bad)}" if bad else "every one fair"))
         print(f"recorded in {shown(workshop.TIMINGS_DATA)}")
         return 1 if bad else 0 if len(results) == len(steps) else 2
 
-    return refresh_guide(check=args.check)
+    raise AssertionError(args.command)
 
 
 if __name__ == "__main__":

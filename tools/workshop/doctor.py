@@ -1,7 +1,7 @@
 """Is this machine ready for the workshop? Each problem comes with its fix.
 
-    python -m tools.workshop doctor              # everything
-    python -m tools.workshop doctor --no-docker  # only what needs no Docker engine
+    python3 -m tools.workshop doctor              # everything
+    python3 -m tools.workshop doctor --no-docker  # only what needs no Docker engine
 """
 
 import re
@@ -72,17 +72,18 @@ def base_images() -> list[str]:
 
 
 def check_python() -> Result:
-    version = ".".join(map(str, sys.version_info[:3]))
-    if sys.version_info >= (3, 11):
-        return Result("Python", True, version)
-    return Result("Python", False, f"{version} is too old", "install Python 3.11 or newer and run this with it")
+    # An older Python never gets here: importing `tools` stops it with the fix.
+    return Result("Python", True, ".".join(map(str, sys.version_info[:3])))
 
 
 def check_git() -> Result:
     process = run("git", "--version")
     if process and process.returncode == 0:
         return Result("git", True, first_line(process))
-    return Result("git", False, "not found", "install git (macOS: `xcode-select --install`; Debian/Ubuntu/WSL: `sudo apt install git`)")
+    return Result(
+        "git", False, "not found",
+        "install git (macOS: `xcode-select --install`; Debian/Ubuntu/WSL: `sudo apt install git`)",
+    )
 
 
 def check_poetry() -> Result:
@@ -97,15 +98,17 @@ def check_poetry() -> Result:
     export = run("poetry", "export", "--help")
     if not export or export.returncode != 0:
         return Result("Poetry", False, f"{version}, without the export plugin",
-                      f"`pipx inject poetry poetry-plugin-export=={plugin}` (or `poetry self add poetry-plugin-export=={plugin}`)")
+                      f"`pipx inject poetry poetry-plugin-export=={plugin}` "
+                      f"(or `poetry self add poetry-plugin-export=={plugin}`)")
     return Result("Poetry", True, f"{version}, export plugin present")
 
 
 def check_tool(name: str, why: str) -> Result:
+    """A tool one elective exercise needs: missing, it is a warning, not a failure."""
     process = run(name, "--version")
     if process and process.returncode == 0:
         return Result(name, True, first_line(process))
-    return Result(name, False, f"not found ({why})", f"with {PIPX}: `pipx install {name}`")
+    return Result(name, None, f"not found: only {why}", f"with {PIPX}: `pipx install {name}`")
 
 
 def check_index() -> Result:
@@ -136,7 +139,8 @@ def check_port(port: int = 8000) -> Result:
             sock.bind(("127.0.0.1", port))
         except OSError:
             return Result(f"port {port}", None, "in use: `docker compose up` would not publish on it",
-                          f"stop what serves on {port} (`docker ps`), or run with `PORT=8080 docker compose up --build`")
+                          f"stop what serves on {port} (`docker ps`), "
+                          "or run with `PORT=8080 docker compose up --build`")
     return Result(f"port {port}", True, "free")
 
 
@@ -203,15 +207,18 @@ def check_buildkit() -> Result:
 
 
 def check_base_images() -> list[Result]:
+    from tools import docker_cli
+
     results = []
     for image in base_images():
-        process = run("docker", "image", "inspect", "--format",
-                      '{{index .Config.Labels "org.dockerizing-python.standin"}}', image, timeout=30)
-        if process.returncode != 0:
+        try:
+            standin = docker_cli.is_standin(image)
+        except (docker_cli.DockerError, OSError, subprocess.TimeoutExpired):
             results.append(Result(image, False, "not present",
-                                  "`bash tools/standins/build.sh` (pulls it, or builds an offline stand-in)"))
+                                  f"`docker pull {image}`; where Docker Hub is out of reach, "
+                                  "`sudo bash tools/standins/build.sh` on Debian or Ubuntu builds offline stand-ins"))
         else:
-            results.append(Result(image, True, "present" + (", an offline stand-in" if process.stdout.strip() == "true" else "")))
+            results.append(Result(image, True, "present" + (", an offline stand-in" if standin else "")))
     return results
 
 
@@ -229,8 +236,8 @@ def checks(docker: bool = True):
     yield check_python
     yield check_git
     yield check_poetry
-    yield lambda: check_tool("pipenv", "step 2 writes a Pipfile.lock")
-    yield lambda: check_tool("pre-commit", "extra 3 exports requirements.txt with a hook")
+    yield lambda: check_tool("pipenv", "step 2's exercise needs it, to write a Pipfile.lock")
+    yield lambda: check_tool("pre-commit", "extra 3's exercise needs it, to export requirements.txt with a hook")
     yield check_index
     yield check_port
     if not docker:
@@ -260,7 +267,7 @@ def report(docker: bool = True, out=print) -> list[Result]:
     failed = [result for result in results if result.ok is False]
     if not docker:
         out("(Docker's checks left out: run without --no-docker for the engine, Compose, BuildKit and base images)")
-    out(f"{len(failed)} problem(s): fix them, then run `python -m tools.workshop doctor` again."
+    out(f"{len(failed)} problem(s): fix them, then run `python3 -m tools.workshop doctor` again."
         if failed else "Ready.")
     return results
 

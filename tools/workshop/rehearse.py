@@ -21,8 +21,16 @@ from tools import docker_cli
 from tools.durations import duration
 from tools.series import Step, starting_point
 from tools.workshop import (
-    REPO, TIMINGS_DATA, WORK, check_command, load_timings, prepare, shown, solve, task_parts,
+    REPO,
+    TIMINGS_DATA,
+    WORK,
+    check_command,
+    prepare,
+    shown,
+    solve,
+    task_parts,
 )
+from tools.workshop.timetable import load_timings
 
 CHECK_TIMEOUT = 45 * 60
 REHEARSALS = WORK / "rehearsal"
@@ -60,7 +68,9 @@ def run_check(step: Step, folder: Path, log: Path) -> dict:
     return {
         "exit": code,
         "seconds": seconds,
-        "failed": [line.split(" - ")[0][len("FAILED "):] for line in output.splitlines() if line.startswith("FAILED ")][:30],
+        "failed": [
+            line.split(" - ")[0][len("FAILED "):] for line in output.splitlines() if line.startswith("FAILED ")
+        ][:30],
         "messages": "\n".join(line for line in output.splitlines() if line.startswith("E ")),
     }
 
@@ -89,14 +99,17 @@ def machine() -> dict:
         except (docker_cli.DockerError, OSError, subprocess.TimeoutExpired):
             return "?"
 
-    standin = ask("image", "inspect", "--format", '{{index .Config.Labels "org.dockerizing-python.standin"}}', "python:3.11")
+    try:
+        standin = docker_cli.is_standin("python:3.11")
+    except (docker_cli.DockerError, OSError, subprocess.TimeoutExpired):
+        standin = None
     return {
         "os": platform.system(),
         "arch": platform.machine(),
         "cpus": os.cpu_count(),
         "docker_engine": ask("version", "--format", "{{.Server.Version}}"),
         "compose": ask("compose", "version", "--short"),
-        "base_images": "offline stand-ins" if standin == "true" else "Docker Hub",
+        "base_images": "offline stand-ins" if standin else "Docker Hub",
     }
 
 
@@ -106,7 +119,7 @@ def rehearse(step: Step, say=print) -> dict:
     folder.parent.mkdir(parents=True, exist_ok=True)
     logs = {phase: REHEARSALS / f"{step.name}.{phase}.log" for phase in ("untouched", "cold", "warm")}
     expected = promise(step)
-    record = {"rehearsed": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    record = {"rehearsed": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     problems = []
     prepare(step, folder, force=True)
     try:
