@@ -74,7 +74,8 @@ recipe_digest() {
     } | sha256sum | cut -c1-16
 }
 
-# A pull that gives up after two minutes where GNU timeout exists (macOS has none).
+# A pull that gives up after two minutes where a `timeout` command exists (macOS
+# has none: there the pull has no time limit).
 pull() {
     if command -v timeout >/dev/null; then timeout 120 docker pull -q "$1"; else docker pull -q "$1"; fi
 }

@@ -216,6 +216,7 @@ def check_base_images() -> list[Result]:
         except (docker_cli.DockerError, OSError, subprocess.TimeoutExpired):
             results.append(Result(image, False, "not present",
                                   f"`docker pull {image}`; where Docker Hub is out of reach, "
+                                  "`docker load -i bases.tar` from the host's copy (WORKSHOP.md), or "
                                   "`sudo bash tools/standins/build.sh` on Debian or Ubuntu builds offline stand-ins"))
         else:
             results.append(Result(image, True, "present" + (", an offline stand-in" if standin else "")))
