@@ -75,9 +75,9 @@ def post_worker_init(worker):
 # it only once every listener serves, when the sleep is the one thing the
 # worker waits on; during start-up the loop's first check sees the stop.
 def stop_now(worker):
-    serving = worker.alive and len(worker.servers) == len(worker.sockets)
-    worker.handle_exit_signal()
-    if serving:
+    running = worker.alive
+    worker.handle_exit_signal()  # first: whatever follows, the stop is not lost
+    if running and len(worker.servers) == len(worker.sockets):
         for task in asyncio.all_tasks(worker.loop):
             if task.get_coro().__name__ == "_serve":
                 task.cancel()

@@ -38,7 +38,7 @@ JUNK = ("__pycache__", ".venv*", ".pytest_cache", ".ruff_cache", ".mypy_cache", 
 # The root is the final app inside the series: of its folders only these are the app's,
 # and these files of it belong to the series.
 ROOT_APP_FOLDERS = ("src",)
-ROOT_SERIES_FILES = ("WORKSHOP.md", "pytest.ini")
+ROOT_SERIES_FILES = ("WORKSHOP.md", "pytest.ini", "CONTRIBUTING.md")
 
 CONSTANT = re.compile(r'^STEP = "[^"]*"$', re.M)
 # A task file: what the attendee reads (also the prepared copy's README), then notes for the host.
