@@ -139,7 +139,8 @@ def test_an_exercise_on_the_final_result_copies_only_the_app(tmp_path, monkeypat
     copy = workshop.prepare(later, tmp_path / "copy")
     names = {path.name for path in copy.iterdir()}
     assert {"Dockerfile", "docker-compose.yml", "pyproject.toml", "src"} <= names
-    leaked = names & {"tests", "tools", "docs", "workshop", ".git", "WORKSHOP.md", *(s.folder for s in STEPS)}
+    series = {"tests", "tools", "docs", "workshop", ".git", *workshop.ROOT_SERIES_FILES, *(s.folder for s in STEPS)}
+    leaked = names & series
     assert not leaked, f"the series leaked into the exercise's copy: {sorted(leaked)}"
     assert f'STEP = "{later.name}"' in (copy / SRC_APP).read_text()
 
