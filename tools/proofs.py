@@ -181,14 +181,10 @@ def outcomes(tree: ElementTree.ElementTree, folder: Path | None) -> dict[str, tu
     return found
 
 
-_PYTEST_TMP = re.compile(r"/[^\s'\"]*?/pytest-of-[^/\s]+/pytest-\d+/")
-
-
 def short(message: str, limit: int = 160, first_line: bool = True) -> str:
     """A failure's message (its first line), without the exception's name, fit to publish."""
     line = message.strip().splitlines()[0] if first_line and message.strip() else " ".join(message.split())
     line = re.sub(r"^(\w+Error|Failed|Exception): ", "", line)
-    line = _PYTEST_TMP.sub("<tmp>/", line)  # a test's own tmp_path
     return line if len(line) <= limit else line[:limit - 1] + "…"
 
 
