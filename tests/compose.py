@@ -9,11 +9,12 @@ from tools import docker_cli
 
 
 class ComposeProject:
-    def __init__(self, folder, name: str):
+    def __init__(self, folder, name: str, files: tuple[str, ...] = (), env: dict[str, str] | None = None):
         self.folder = folder
         self.port = docker_cli.free_port()
         self.base = ["docker", "compose", "--project-name", name, "--progress", "quiet"]
-        self.env = {**docker_cli.ENV, "PORT": str(self.port)}
+        self.base += [option for file in files for option in ("--file", file)]
+        self.env = {**docker_cli.ENV, "PORT": str(self.port), **(env or {})}
         self.url = f"http://127.0.0.1:{self.port}"
 
     def run(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -48,9 +49,10 @@ class ComposeProject:
 
 
 @contextlib.contextmanager
-def compose_up(step, provokes_errors: bool = False):
-    """The step's services, up; unless the test provokes errors, the app's log stays clean."""
-    project = ComposeProject(step.path, f"dpt-{step.name}")
+def compose_up(step, provokes_errors: bool = False, files: tuple[str, ...] = (), env: dict[str, str] | None = None):
+    """The step's services (from docker-compose.yml, or `files`), up; unless the test
+    provokes errors, the app's log stays clean."""
+    project = ComposeProject(step.path, f"dpt-{step.name}", files, env)
     try:
         project.up()
         yield project

@@ -32,7 +32,7 @@ from pathlib import Path
 from tools import claims, workshop
 from tools.scoreboard.images import dockerfile_digest
 from tools.scoreboard.redact import redact
-from tools.series import BY_NAME, REPO, STEPS, Step, starting_point
+from tools.series import BY_NAME, REPO, STEPS, Step, facts, starting_point
 from tools.workshop import rehearse
 
 PATH = REPO / "docs" / "proofs.json"
@@ -79,7 +79,7 @@ def digest(step: Step, claim: claims.Claim) -> str:
     for module in sorted(set(test_modules(step, claim).values())):
         into.update(module.read_bytes())
     # The facts the tests hold the step to (tools/series.py's entry), not the whole file.
-    into.update(repr(step).encode())
+    into.update(facts(step).encode())
     return into.hexdigest()
 
 
@@ -271,7 +271,7 @@ def exercise_digest(step: Step) -> str:
     into.update("\0".join(tests).encode())
     for module in sorted({node.partition("::")[0] for node in tests}):
         into.update((REPO / module).read_bytes())
-    into.update(repr(step).encode() + repr(starting_point(step)).encode())
+    into.update(facts(step).encode() + facts(starting_point(step)).encode())
     return into.hexdigest()
 
 

@@ -101,6 +101,9 @@ class Step:
     kubernetes: str | None = None
     # A swarm stack file (behind HAProxy) whose update and rollback drop no request.
     swarm_stack: str | None = None
+    # Looked into while it runs, the image unchanged: this compose file runs the app under
+    # debugpy and py-spy beside it; a shell in the hardened app reads but cannot write.
+    debug_compose: str | None = None
     variants: tuple[Variant, ...] = ()
     # The step this lesson starts from (its name); None for the first.
     builds_on: str | None = None
@@ -286,9 +289,31 @@ EXTRA_4 = lesson(
     kubernetes="kubernetes.yaml",
     swarm_stack="stack.yml",
 )
+# Extra 5 debugs the final result as it is: the tools come from outside its image.
+EXTRA_5 = lesson(
+    FINAL, "extra-5-debugging-it",
+    summary="looking inside the hardened container: a shell, py-spy from outside, debugpy from an editor",
+    absent_paths=(
+        "pyvenv.cfg", "/app/tests", "/app/README.md", "/app/compose.debug.yml", "/app/.vscode",
+        "debugpy", "py-spy",
+    ),
+    absent_modules=(*NO_DEV_TOOLS, "uv", "debugpy"),
+    debug_compose="compose.debug.yml",
+)
 
-STEPS = [STEP_1, STEP_2, STEP_3, STEP_4, STEP_5, EXTRA_1, EXTRA_2, EXTRA_3, FINAL, EXTRA_4]
+STEPS = [STEP_1, STEP_2, STEP_3, STEP_4, STEP_5, EXTRA_1, EXTRA_2, EXTRA_3, FINAL, EXTRA_4, EXTRA_5]
 BY_NAME = {step.name: step for step in STEPS}
+
+
+def facts(step: Step) -> str:
+    """The step's facts that differ from a Step's defaults, as text: what a digest of the
+    step holds, so that a field added for one step changes no other step's digest."""
+    default = Step(folder=step.folder)
+    return repr({
+        field.name: getattr(step, field.name)
+        for field in dataclasses.fields(Step)
+        if getattr(step, field.name) != getattr(default, field.name)
+    })
 
 
 def starting_point(step: Step) -> Step | None:
