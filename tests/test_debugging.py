@@ -125,12 +125,12 @@ def test_a_debugger_stops_at_a_breakpoint(step):
         app = json.loads(docker_cli.docker("inspect", project.container("app")))[0]["HostConfig"]
         published = {binding["HostIp"] for binding in app["PortBindings"]["5678/tcp"]}
         assert published == {"127.0.0.1"}, f"{step.name}: debugpy's port is published on {published}"
-        client = DebugAdapterClient("127.0.0.1", port)
         try:
-            try:
-                client.request("initialize", adapterID="debugpy", linesStartAt1=True, pathFormat="path")
-            except OSError as error:
-                pytest.fail(f"{step.name}: no debugger answers on the published port: {error}", pytrace=False)
+            client = DebugAdapterClient("127.0.0.1", port)
+            client.request("initialize", adapterID="debugpy", linesStartAt1=True, pathFormat="path")
+        except OSError as error:
+            pytest.fail(f"{step.name}: no debugger answers on the published port: {error}", pytrace=False)
+        try:
             attached = client.send("attach", justMyCode=True, pathMappings=mappings)
             client.event("initialized")
             breakpoints = client.request("setBreakpoints", source={"path": str(source)}, breakpoints=[{"line": line}])

@@ -71,6 +71,46 @@ def test_every_exercise_has_a_task(step):
     promised_failure(step)
 
 
+@is_exercise
+def test_the_model_answer_shows_every_change_the_lesson_makes(step, tmp_path):
+    start, reference = tmp_path / "start", tmp_path / "reference"
+    workshop.copy_as(starting_point(step), step, start)
+    workshop.copy_app(step, reference)
+    def differs(path: Path) -> bool:
+        before = start / path.relative_to(reference)
+        return not before.is_file() or before.read_bytes() != path.read_bytes()
+
+    changed = {
+        path.relative_to(reference).as_posix() for path in reference.rglob("*") if path.is_file() and differs(path)
+    } - {"README.md"}
+    answer = workshop.model_answer(step)
+    shown = set(re.findall(r"^\+\+\+ b/(.+)$", answer, re.M))
+    assert changed and shown == changed, (
+        f"{step.name}: the answer shows {sorted(shown)}, the lesson changes {sorted(changed)}"
+    )
+    gone = sorted(
+        path.relative_to(start).as_posix() for path in start.rglob("*")
+        if path.is_file() and not (reference / path.relative_to(start)).exists()
+    )
+    named = re.search(r"^# Not in the reference folder: (.+)$", answer, re.M)
+    assert (named.group(1).split(", ") if named else []) == gone, f"{step.name}: {named}, not {gone}"
+
+
+def test_a_check_from_the_exercise_folder_finds_its_exercise(tmp_path, monkeypatch):
+    step = workshop.exercises()[-1]
+    monkeypatch.setattr(workshop, "WORK", tmp_path)
+    (tmp_path / step.name / "src").mkdir(parents=True)
+    assert workshop.exercise_here(tmp_path / step.name / "src") == step
+    assert workshop.exercise_here(tmp_path) is None
+    assert workshop.exercise_here(workshop.REPO) is None
+    # By path, as an attendee runs it from there: the kit finds the repository by itself.
+    listed = subprocess.run(
+        [sys.executable, str(workshop.REPO / "tools" / "workshop"), "list"],
+        cwd=tmp_path / step.name, capture_output=True, text=True, timeout=60,
+    )
+    assert listed.returncode == 0 and step.name in listed.stdout, listed.stderr
+
+
 def test_prepare_copies_the_starting_point_answering_as_the_step(tmp_path):
     step = workshop.exercises()[0]
     before = starting_point(step)
@@ -182,15 +222,18 @@ def test_the_agendas_add_up():
         assert end == total and f"end: {total} minutes in all" in last, title
         assert total <= budget, f"{title}: the plan takes {total} minutes, more than {budget}"
         whats = " ".join(what for _, _, what in rows)
-        assert "introduction" in whats and "live demo of step 1" in whats, title
+        assert "introduction" in whats and "setup" in whats and "live demo of step 1" in whats, title
         assert "break" in whats and "wrap-up" in whats, title
         for _, minutes, what in rows:
             if named := [name for name in slots if f"[{name}](" in what and what.startswith("[")]:
                 s = slots[named[0]]
                 assert minutes == s.block == timetable.EXERCISE_DEMO + s.minutes + timetable.DISCUSSION, what
-                assert s.minutes == s.work + math.ceil((s.cold_s + s.warm_s) / 60), what
+                assert s.minutes == s.work + math.ceil((s.failing_s + s.cold_s + s.warm_s) / 60), what
     half_day = text.split("### Half a day\n")[1]
-    assert all(f"[{name}](" in half_day for name in slots), "the half day has every exercise"
+    left_out = re.search(r"Left out for time, the longest first: ([^.]+)\.", half_day)
+    left_out = left_out.group(1).split(", ") if left_out else []
+    assert all(f"[{name}](" in half_day or name in left_out for name in slots), "the half day names every exercise"
+    assert all(name not in timetable.CORE for name in left_out), "the core lessons are never left out"
 
 
 def test_the_timetable_says_where_each_time_comes_from():
@@ -198,11 +241,12 @@ def test_the_timetable_says_where_each_time_comes_from():
     rehearsed = {"exercises": {step.name: {
         "rehearsed": "2030-01-02T03:04:05Z", "ok": True,
         "machine": {"os": "Linux", "arch": "x86_64", "cpus": 4, "base_images": "Docker Hub"},
+        "untouched": {"exit": 1, "seconds": 60.0},
         "check_cold": {"exit": 0, "seconds": 150.0}, "check_warm": {"exit": 0, "seconds": 30.0},
     }}}
     text = timetable.guide_section(rehearsed, scoreboard_data.load())
     [row] = [line for line in text.splitlines() if line.startswith(f"| [{step.name}]")]
-    assert "rehearsed 2030-01-02" in row and row.endswith(f"| {timetable.work_minutes(step) + 3} min |"), row
+    assert "rehearsed 2030-01-02" in row and row.endswith(f"| {timetable.work_minutes(step) + 4} min |"), row
     others = [s.name for s in workshop.exercises() if s is not step]
     assert f"rehearse {' '.join(others)}`" in text, "the command that rehearses the rest"
     broken = {"exercises": {step.name: {**rehearsed["exercises"][step.name], "ok": False}}}
@@ -246,6 +290,16 @@ def test_doctor_says_how_to_install_missing_tools(monkeypatch, tmp_path):
     assert engine.ok is False and "install Docker" in engine.fix
 
 
+@pytest.mark.parametrize(
+    ("engine", "built_for"), [("x86_64", "as the scoreboard's machine"), ("aarch64", "linux/arm64")]
+)
+def test_doctor_says_what_an_arm64_laptop_builds(monkeypatch, engine, built_for):
+    answered = subprocess.CompletedProcess([], 0, f"{engine}\n", "")
+    monkeypatch.setattr(doctor, "run", lambda *command, **options: answered)
+    result = doctor.check_architecture()
+    assert result.ok and engine in result.detail and built_for in result.detail, result
+
+
 def test_an_older_python_is_told_what_to_install():
     """macOS ships Python 3.9: the tools stop it with the fix, before anything fails to import."""
     pretend = "import sys; sys.version_info = (3, 9, 6, 'final', 0); import tools.workshop.doctor"
@@ -261,3 +315,13 @@ def test_the_saved_bases_are_every_base_doctor_checks():
         f"{workshop.GUIDE.name}'s docker save recipe carries {recipe.group(1).split()}; "
         f"doctor checks {doctor.base_images()}"
     )
+
+
+def test_the_prework_pulls_every_base_and_is_linked_first():
+    prework = workshop.WORKSHOP / "prework.md"
+    pulled = re.search(r"^for image in ([^;]+); do\n\s+docker pull", prework.read_text(), re.M)
+    assert pulled and sorted(pulled.group(1).split()) == sorted(doctor.base_images()), (
+        f"{prework.name} should pull {doctor.base_images()}"
+    )
+    introduction = workshop.GUIDE.read_text().split("\n## ")[0]
+    assert "](workshop/prework.md)" in introduction, f"{workshop.GUIDE.name} should link the pre-work at the top"

@@ -78,7 +78,7 @@ def digest(step: Step, claim: claims.Claim) -> str:
         _app_digest(part, into)
     for module in sorted(set(test_modules(step, claim).values())):
         into.update(module.read_bytes())
-    # The facts the tests hold the step to (tools/series.py's entry), not the whole file.
+    # The step's facts that differ from a Step's defaults (tools.series.facts), not the whole file.
     into.update(facts(step).encode())
     return into.hexdigest()
 

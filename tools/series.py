@@ -307,7 +307,9 @@ BY_NAME = {step.name: step for step in STEPS}
 
 def facts(step: Step) -> str:
     """The step's facts that differ from a Step's defaults, as text: what a digest of the
-    step holds, so that a field added for one step changes no other step's digest."""
+    step holds, so that a new field changes only the digests of the steps that hold a
+    non-default value for it (set, or inherited through `lesson()`), and of the exercises
+    that start from them. Changing a default changes no digest: prove again after one."""
     default = Step(folder=step.folder)
     return repr({
         field.name: getattr(step, field.name)

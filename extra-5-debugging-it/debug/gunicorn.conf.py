@@ -15,9 +15,10 @@ timeout = 0
 production_post_worker_init = post_worker_init  # noqa: F821 (set by run_path above)
 
 
-# The worker, not the master, runs the app: it listens for the editor. All
-# interfaces inside the container; compose.debug.yml publishes the port on
-# 127.0.0.1 only, for debugpy runs whatever code the client sends it.
+# The worker, not the master, runs the app: it starts debugpy, whose adapter
+# (a child process) listens for the editor. On all interfaces inside the
+# container; compose.debug.yml publishes the port on 127.0.0.1 only, for
+# whoever reaches it can run any code in the app.
 def post_worker_init(worker):
     debugpy.listen(("0.0.0.0", 5678))
     production_post_worker_init(worker)

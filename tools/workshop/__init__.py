@@ -3,6 +3,7 @@
     python3 -m tools.workshop list                 # the exercises
     python3 -m tools.workshop prepare STEP         # copy its starting point to workshop/work/STEP
     python3 -m tools.workshop check STEP [ARGS]    # the step's tests on that copy (ARGS to pytest)
+    python3 -m tools.workshop answer STEP          # the model answer: what the lesson changes
     python3 -m tools.workshop doctor               # is this machine ready for the day?
     python3 -m tools.workshop rehearse [STEP ...]  # the day before: time every check, record it
 
@@ -13,8 +14,10 @@ which is the solution.
 Standard library only: attendees run it with any Python 3.11.
 """
 
+import difflib
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from tools.series import BY_NAME, REPO, STEPS, Step, starting_point
@@ -139,6 +142,44 @@ def solve(step: Step, folder: Path) -> None:
         else:
             entry.unlink()
     copy_app(step, folder)
+
+
+def model_answer(step: Step) -> str:
+    """The lesson as a diff: each file the reference folder adds or changes against the
+    prepared copy, but the README (the task in one, the lesson's text in the other); then
+    the names of the copy's files the reference lacks, removed by the lesson or left out."""
+    with tempfile.TemporaryDirectory() as folder:
+        start, answer = Path(folder) / "start", Path(folder) / "answer"
+        copy_as(starting_point(step), step, start)
+        copy_app(step, answer)
+        parts = []
+        for after in sorted(path for path in answer.rglob("*") if path.is_file()):
+            name = after.relative_to(answer).as_posix()
+            before = start / name
+            old = before.read_text().splitlines(keepends=True) if before.is_file() else []
+            new = after.read_text().splitlines(keepends=True)
+            if name == "README.md" or (before.is_file() and old == new):
+                continue
+            # An empty new file has no lines to show, only its name.
+            parts += difflib.unified_diff(old, new, f"a/{name}" if old else "/dev/null", f"b/{name}") if new else [
+                f"--- /dev/null\n+++ b/{name}\n"
+            ]
+        missing = sorted(
+            name for path in start.rglob("*")
+            if path.is_file() and not (answer / (name := path.relative_to(start).as_posix())).exists()
+        )
+    if missing:
+        parts.append(f"# Not in the reference folder: {', '.join(missing)}\n")
+    return "".join(parts)
+
+
+def exercise_here(folder: Path) -> Step | None:
+    """The exercise whose prepared copy holds `folder`, if any."""
+    folder = folder.resolve()
+    if not folder.is_relative_to(WORK.resolve()) or folder == WORK.resolve():
+        return None
+    name = folder.relative_to(WORK.resolve()).parts[0]
+    return exercise(name) if name in BY_NAME else None
 
 
 def shown(path: Path) -> str:

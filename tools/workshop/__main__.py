@@ -1,10 +1,14 @@
 import argparse
 import subprocess
 import sys
+from pathlib import Path
 
-from tools import workshop
-from tools.series import starting_point
-from tools.workshop import GUIDE, REPO, WORK, exercises, shown
+if not __package__:  # run by path, from an exercise's folder: python3 ../../../tools/workshop check
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tools import workshop  # noqa: E402
+from tools.series import starting_point  # noqa: E402
+from tools.workshop import GUIDE, REPO, WORK, exercises, shown  # noqa: E402
 
 
 def _exercise(name: str):
@@ -23,7 +27,11 @@ def main(argv: list[str]) -> int:
     prepare_.add_argument("step", type=_exercise)
     prepare_.add_argument("--force", action="store_true", help="start over: replace an existing copy")
     check_ = commands.add_parser("check", help="run the step's tests on workshop/work/STEP")
-    check_.add_argument("step", type=_exercise)
+    check_.add_argument(
+        "step", type=_exercise, nargs="?", help="default: the exercise whose folder you are in",
+    )
+    answer_ = commands.add_parser("answer", help="the model answer: the lesson's changes, as a diff")
+    answer_.add_argument("step", type=_exercise)
     doctor_ = commands.add_parser("doctor", help="is this machine ready for the workshop?")
     doctor_.add_argument("--no-docker", action="store_true", help="only the checks that need no Docker")
     rehearse_ = commands.add_parser(
@@ -52,7 +60,16 @@ def main(argv: list[str]) -> int:
         print(f"Work in {where}/, then check it with: python3 -m tools.workshop check {args.step.name}")
         return 0
 
+    if args.command == "answer":
+        print(workshop.model_answer(args.step), end="")
+        return 0
+
     if args.command == "check":
+        args.step = args.step or workshop.exercise_here(Path.cwd())
+        if args.step is None:
+            print("name the exercise (python3 -m tools.workshop list), or run this from its folder",
+                  file=sys.stderr)
+            return 2
         folder = WORK / args.step.name
         if not folder.is_dir():
             print(f"{shown(folder)} does not exist: "

@@ -172,6 +172,23 @@ def check_docker() -> Result:
     return Result("Docker", True, f"client {client}, engine {server}")
 
 
+def check_architecture() -> Result:
+    """Images build for the engine's own architecture: on arm64, say what differs."""
+    process = run("docker", "info", "--format", "{{.Architecture}}", timeout=30)
+    arch = process.stdout.strip() if process and process.returncode == 0 else "unknown"
+    if arch == "x86_64":
+        return Result("Architecture", True, f"{arch}, as the scoreboard's machine")
+    if arch not in ("aarch64", "arm64"):
+        return Result("Architecture", None, f"{arch}: not the scoreboard's x86_64, and not tried here")
+    return Result(
+        "Architecture", True,
+        f"{arch}: images build for linux/arm64, from the aarch64 wheels the locks list for every compiled "
+        "package the app runs (extra 1 compiles psycopg2 from source, as on x86_64); extra 5's debugpy "
+        "falls back to its platform-independent wheel, with no compiled part for Linux arm64; times "
+        "differ from the scoreboard's, measured on x86_64",
+    )
+
+
 def check_compose() -> Result:
     process = run("docker", "compose", "version", "--short", timeout=30)
     wanted = ".".join(map(str, MIN_COMPOSE))
@@ -249,6 +266,7 @@ def checks(docker: bool = True):
     if not engine.ok:
         return
     yield check_compose
+    yield check_architecture
     yield check_docker_disk
     yield check_base_images
     yield check_buildkit

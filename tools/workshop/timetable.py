@@ -1,7 +1,8 @@
 """WORKSHOP.md's timetable and agendas, generated from measured check times.
 
 A slot is the exercise's work time (reading, editing, trying; its task file's host notes
-say how long) plus one cold check and one warm re-check, rehearsed on a room machine
+say how long) plus one check that fails (the copy not finished yet), one cold check of the
+finished copy and one warm re-check, rehearsed on a room machine
 (docs/workshop-timings.json). An exercise not rehearsed yet is estimated from the
 scoreboard's image builds, and the timetable marks it.
 """
@@ -27,6 +28,9 @@ SECTION = "workshop-timings"  # WORKSHOP.md's generated section
 
 # Agenda pieces, in minutes.
 INTRODUCTION = 10
+# For the laptops that skipped the pre-work (workshop/prework.md): clone, `doctor`, fixes.
+SETUP = 15
+SETUP_ROW = (SETUP, "setup: laptops that skipped the pre-work clone, run `doctor` and fix what it says")
 DEMO_TALK = 6  # the live demo of step 1: talking, besides its build and rebuild
 EXERCISE_DEMO = 2  # the host's demo that opens each exercise
 DISCUSSION = 3  # the discussion question that closes it
@@ -35,8 +39,8 @@ WRAP_UP = 10
 TWO_HOURS = 120
 HALF_DAY = 240
 HALF_DAY_BREAK = 15
-# A half day does every exercise: the core lessons together, the others as electives side by
-# side (each attendee or pair takes one), since one after another they need a full day.
+# A half day does the core lessons together and the others as electives side by side (each
+# attendee or pair takes one), leaving out the longest electives until it fits in HALF_DAY.
 CORE = ("step-3-basic-improvements", "step-4-nontrivial-improvements", "step-5-larger-project")
 ELECTIVES_INTRO = 5  # the host presents the electives
 REPORT_BACK = 10  # each group shows the room what its elective changed
@@ -53,10 +57,10 @@ PRIORITY = (
 # The fallback where no rehearsal is recorded: a check builds the step's images (the
 # lesson's and its variants') and tests them, so its time is taken as a multiple of their
 # cold builds on the scoreboard: the largest the rehearsed exercises showed, rounded up
-# to a half; these where none is rehearsed.
-DEFAULT_COLD_PER_BUILD, DEFAULT_WARM_PER_BUILD = 6.0, 1.5
+# to a half; these where none is rehearsed (failing, cold, warm).
+DEFAULT_PER_BUILD = (6.0, 6.0, 1.5)
 # Neither rehearsed nor on the scoreboard (a new lesson): a guess, marked as one.
-GUESS_COLD_S, GUESS_WARM_S = 600, 300
+GUESS_FAILING_S, GUESS_COLD_S, GUESS_WARM_S = 600, 600, 300
 DEFAULT_WORK_MINUTES = 30
 
 FIELD = re.compile(r"^\*\*(?P<name>[A-Z][^*]*?)\.\*\*[ \t]*(?P<text>.*?)(?=^\*\*|^## |\Z)", re.M | re.S)
@@ -108,6 +112,7 @@ class Slot:
     step: Step
     work: int
     work_known: bool
+    failing_s: float
     cold_s: float
     warm_s: float
     source: str  # "rehearsed", "estimated" or "guessed"
@@ -115,7 +120,7 @@ class Slot:
 
     @property
     def minutes(self) -> int:
-        return self.work + math.ceil((self.cold_s + self.warm_s) / 60)
+        return self.work + math.ceil((self.failing_s + self.cold_s + self.warm_s) / 60)
 
     @property
     def block(self) -> int:
@@ -136,16 +141,16 @@ def rehearsed(step: Step, timings: dict) -> dict | None:
     return record if record and record.get("ok") else None
 
 
-def estimate_factors(timings: dict, scoreboard: dict) -> tuple[float, float]:
-    """Check time per second of cold image builds: (cold check, warm check)."""
+def estimate_factors(timings: dict, scoreboard: dict) -> tuple[float, float, float]:
+    """Check time per second of cold image builds: (failing check, cold check, warm check)."""
     ratios = [
-        (record["check_cold"]["seconds"] / built, record["check_warm"]["seconds"] / built)
+        tuple(record[phase]["seconds"] / built for phase in ("untouched", "check_cold", "check_warm"))
         for step in exercises()
         if (record := rehearsed(step, timings))
         and (built := sum(entry["cold_build_s"]["median"] for entry in scoreboard_entries(step, scoreboard)))
     ]
     if not ratios:
-        return DEFAULT_COLD_PER_BUILD, DEFAULT_WARM_PER_BUILD
+        return DEFAULT_PER_BUILD
     return tuple(math.ceil(max(column) * 2) / 2 for column in zip(*ratios, strict=False))
 
 
@@ -153,13 +158,13 @@ def slot(step: Step, timings: dict, scoreboard: dict) -> Slot:
     work = work_minutes(step)
     known, work = work is not None, work or DEFAULT_WORK_MINUTES
     if record := rehearsed(step, timings):
-        return Slot(step, work, known, record["check_cold"]["seconds"], record["check_warm"]["seconds"],
-                    "rehearsed", record["rehearsed"][:10])
+        checks = (record[phase]["seconds"] for phase in ("untouched", "check_cold", "check_warm"))
+        return Slot(step, work, known, *checks, "rehearsed", record["rehearsed"][:10])
     if built := scoreboard_entries(step, scoreboard):
         cold = sum(entry["cold_build_s"]["median"] for entry in built)
-        per_cold, per_warm = estimate_factors(timings, scoreboard)
-        return Slot(step, work, known, per_cold * cold, per_warm * cold, "estimated")
-    return Slot(step, work, known, GUESS_COLD_S, GUESS_WARM_S, "guessed")
+        checks = (factor * cold for factor in estimate_factors(timings, scoreboard))
+        return Slot(step, work, known, *checks, "estimated")
+    return Slot(step, work, known, GUESS_FAILING_S, GUESS_COLD_S, GUESS_WARM_S, "guessed")
 
 
 def step_one_demo(scoreboard: dict) -> int:
@@ -194,7 +199,7 @@ def _exercise_row(s: Slot) -> tuple[int, str]:
 
 
 def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[Slot]]:
-    fixed = INTRODUCTION + demo + BREAK + WRAP_UP
+    fixed = INTRODUCTION + SETUP + demo + BREAK + WRAP_UP
     by_name = {s.step.name: s for s in slots}
     order = [name for name in PRIORITY if name in by_name] + [s.step.name for s in slots if s.step.name not in PRIORITY]
     chosen, used = set(), fixed
@@ -203,7 +208,7 @@ def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], 
             chosen.add(name)
             used += by_name[name].block
     picked = [s for s in slots if s.step.name in chosen]
-    rows = [(INTRODUCTION, "introduction: the app, the series, how the check works"),
+    rows = [(INTRODUCTION, "introduction: the app, the series, how the check works"), SETUP_ROW,
             (demo, "live demo of step 1: build, change one line, rebuild (every dependency again)")]
     # The break where the exercises are half done.
     half, at, placed = sum(s.block for s in picked) / 2, 0, False
@@ -219,7 +224,18 @@ def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], 
     return rows, picked
 
 
-def half_day_plan(slots: list[Slot], demo: int) -> list[tuple[int, str]]:
+def half_day_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[Slot]]:
+    """The agenda, and the electives left out: the longest go first until the rest fits."""
+    electives = [s for s in slots if s.step.name not in CORE]
+    left_out = []
+    while True:
+        rows = _half_day_rows([s for s in slots if s not in left_out], demo)
+        if sum(minutes for minutes, _ in rows) <= HALF_DAY or len(left_out) == len(electives):
+            return rows, left_out
+        left_out.append(max((s for s in electives if s not in left_out), key=lambda s: s.minutes))
+
+
+def _half_day_rows(slots: list[Slot], demo: int) -> list[tuple[int, str]]:
     core = [s for s in slots if s.step.name in CORE]
     electives = [s for s in slots if s.step.name not in CORE]
     blocks = [_exercise_row(s) for s in core]
@@ -232,9 +248,9 @@ def half_day_plan(slots: list[Slot], demo: int) -> list[tuple[int, str]]:
             )
             + f"; presenting them {ELECTIVES_INTRO}, work and checks up to {longest}, reports {REPORT_BACK}"
         )))
-    rows = [(INTRODUCTION, "introduction: the app, the series, how the check works"),
+    rows = [(INTRODUCTION, "introduction: the app, the series, how the check works"), SETUP_ROW,
             (demo, "live demo of step 1: build, change one line, rebuild (every dependency again)")]
-    since_break = INTRODUCTION + demo
+    since_break = INTRODUCTION + SETUP + demo
     for minutes, what in blocks:
         if since_break + minutes > BETWEEN_BREAKS:
             rows.append((HALF_DAY_BREAK, "break"))
@@ -256,7 +272,8 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
         work = f"{s.work} min" + ("" if s.work_known else " ‡")
         rows.append(
             f"| [{s.step.name}]({task_path(s.step).relative_to(REPO).as_posix()}) | "
-            f"`{starting_point(s.step).name}` | {work} | {duration(s.cold_s, 'min', digits=1)} | "
+            f"`{starting_point(s.step).name}` | {work} | {duration(s.failing_s, 'min', digits=1)} | "
+            f"{duration(s.cold_s, 'min', digits=1)} | "
             f"{duration(s.warm_s, 'min', digits=1)} | {source} | {s.minutes} min |"
         )
     machines = sorted({
@@ -265,9 +282,9 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
         for r in timings.get("exercises", {}).values() if r.get("ok")
     })
     pending = [s.step.name for s in slots if s.source != "rehearsed"]
-    per_cold, per_warm = estimate_factors(timings, scoreboard)
+    per_failing, per_cold, per_warm = estimate_factors(timings, scoreboard)
     two_hours, picked = two_hour_plan(slots, demo)
-    half_day = half_day_plan(slots, demo)
+    half_day, half_day_left_out = half_day_plan(slots, demo)
     left_out = [s.step.name for s in slots if s not in picked]
     lines = [
         "Generated by `python3 -m tools.docs` from "
@@ -277,34 +294,37 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
         "### Timetable",
         "",
         "A slot is the exercise's work time (reading the task, editing, trying the app; its host "
-        "notes estimate it) plus the first check of a finished copy (cold: the copy's own layers "
-        "are new to Docker's cache) and one re-check (warm), both rehearsed on a room machine"
+        "notes estimate it) plus three checks, timed by a rehearsal on a room machine"
         + (f" ({'; '.join(machines)})" if machines else "")
-        + ". An untouched copy's check, which attendees need not run, is in the data file too.",
+        + " except where † or ‡ marks an estimate: one of a copy not finished yet (it fails, naming "
+        "the lesson: the untouched copy's check stands for it), the first of the finished copy "
+        "(cold: its own layers are new to Docker's cache) and one re-check (warm).",
         "",
-        "| exercise | starts from | work | check, cold | check, warm | check times | slot |",
-        "| --- | --- | ---: | ---: | ---: | --- | ---: |",
+        "| exercise | starts from | work | check, failing | check, cold | check, warm | check times | slot |",
+        "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |",
         *rows,
         "",
     ]
     if pending:
         lines += [
             f"† estimated, not rehearsed yet: the cold builds of the step's images on the scoreboard "
-            f"(the lesson's and its variants'), times {per_cold:g} for the cold check and {per_warm:g} "
+            f"(the lesson's and its variants'), times {per_failing:g} for the failing check, {per_cold:g} "
+            f"for the cold one and {per_warm:g} "
             + ("for the warm one, the largest ratios the rehearsed exercises showed, rounded up. "
                if any(s.source == "rehearsed" for s in slots)
                else "for the warm one (defaults: nothing is rehearsed yet). ")
-            + f"‡ guessed: neither rehearsed nor on the scoreboard ({GUESS_COLD_S // 60} and "
-            f"{GUESS_WARM_S // 60} minutes; {DEFAULT_WORK_MINUTES} minutes of work where the notes "
-            "give none). Replace them with measured times on a room machine the day before: "
+            + f"‡ guessed: neither rehearsed nor on the scoreboard ({GUESS_FAILING_S // 60}, "
+            f"{GUESS_COLD_S // 60} and {GUESS_WARM_S // 60} minutes; {DEFAULT_WORK_MINUTES} minutes of work "
+            "where the notes give none). Replace them with measured times on a room machine the day before: "
             f"`python3 -m tools.workshop rehearse {' '.join(pending)}`.",
             "",
         ]
     lines += [
         "### Two hours",
         "",
-        f"Introduction and a live demo of step 1 (its cold build and rebuild from the scoreboard "
-        f"plus {DEMO_TALK} minutes of talk), then the exercises that fit, the core lessons first; "
+        f"Introduction, {SETUP} minutes for the laptops that skipped the pre-work, and a live demo "
+        f"of step 1 (its cold build and rebuild from the scoreboard plus {DEMO_TALK} minutes of "
+        "talk), then the exercises that fit, the core lessons first; "
         f"each opens with a {EXERCISE_DEMO}-minute demo and closes with a {DISCUSSION}-minute "
         "discussion (the host notes in each task file)."
         + f" It leaves {TWO_HOURS - sum(minutes for minutes, _ in two_hours)} of {TWO_HOURS} minutes "
@@ -315,10 +335,12 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
         "",
         "### Half a day",
         "",
-        "Every exercise: the core lessons together, then the others as electives side by side "
-        "(one after another they would need a full day: "
+        "The core lessons together, then the others as electives side by side "
+        f"(all {len(slots)} exercises one after another would need a full day: "
         f"{sum(s.block for s in slots)} minutes of exercises alone). A {HALF_DAY_BREAK}-minute break "
-        f"comes at least every {BETWEEN_BREAKS} minutes.",
+        f"comes at least every {BETWEEN_BREAKS} minutes."
+        + (f" Left out for time, the longest first: {', '.join(s.step.name for s in half_day_left_out)}."
+           if half_day_left_out else ""),
         "",
         *_agenda_table(half_day),
         "",
