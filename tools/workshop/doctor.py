@@ -177,13 +177,16 @@ def check_architecture() -> Result:
     process = run("docker", "info", "--format", "{{.Architecture}}", timeout=30)
     arch = process.stdout.strip() if process and process.returncode == 0 else "unknown"
     if arch == "x86_64":
-        return Result("Architecture", True, f"{arch}, as the scoreboard's machine")
+        return Result("Architecture", True, f"{arch}, as the scoreboard's machines")
+    if arch == "unknown":
+        return Result("Architecture", None, "the engine did not say its architecture")
     if arch not in ("aarch64", "arm64"):
         return Result("Architecture", None, f"{arch}: not the scoreboard's x86_64, and not tried here")
     return Result(
         "Architecture", True,
-        f"{arch}: images build for linux/arm64, from the aarch64 wheels the locks list for every compiled "
-        "package the app runs (extra 1 compiles psycopg2 from source, as on x86_64); extra 5's debugpy "
+        f"{arch}: images build for linux/arm64 (unless DOCKER_DEFAULT_PLATFORM says otherwise), from the "
+        "aarch64 wheels the locks list for every compiled package the app runs (extra 1 compiles psycopg2 "
+        "from source, as on x86_64); extra 5's debugpy "
         "falls back to its platform-independent wheel, with no compiled part for Linux arm64; times "
         "differ from the scoreboard's, measured on x86_64",
     )
