@@ -13,7 +13,9 @@ import tomllib
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
 
-PYTHON_BASE = re.compile(r"^FROM\s+(?:--\S+\s+)*python:(\d+\.\d+)", re.M | re.I)
+from dockerfiles import instructions
+
+PYTHON_BASE = re.compile(r"FROM\s+(?:--\S+\s+)*python:(\d+\.\d+)", re.I)
 # A requirement line's environment marker: after the version pin, up to a hash option or the end.
 MARKER = re.compile(r"^[A-Za-z0-9][^;#\n]*;\s*([^\\\n]+?)\s*\\?$", re.M)
 
@@ -25,7 +27,8 @@ def base_versions(step) -> dict[str, set[str]]:
     dockerfiles = folder.glob("*Dockerfile") if step.folder == "." else folder.rglob("*Dockerfile")
     found = {}
     for dockerfile in sorted(dockerfiles):
-        if versions := set(PYTHON_BASE.findall(dockerfile.read_text())):
+        matches = (PYTHON_BASE.match(line) for line in instructions(dockerfile.read_text()))
+        if versions := {match.group(1) for match in matches if match}:
             found[dockerfile.relative_to(folder).as_posix()] = versions
     return found
 

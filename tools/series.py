@@ -275,6 +275,8 @@ FINAL = lesson(
         for server in ("plain-uvicorn", "uvicorn-worker", "asgi-h1c")
     ),
 )
+# A lesson folder built on the final result keeps its own files out of the image too.
+ON_FINAL_ABSENT = ("pyvenv.cfg", "/app/tests", "/app/README.md")
 # Extra 4 ships the final result as it is, and proves what shipping needs.
 EXTRA_4 = lesson(
     FINAL, "extra-4-shipping-it",
@@ -282,8 +284,7 @@ EXTRA_4 = lesson(
         "after the build: a registry and a digest, an SBOM, Kubernetes manifests, "
         "a rolling update that drops no request, CI that pushes"
     ),
-    # The lesson's files stay out of the image, like the rest of the folder.
-    absent_paths=("pyvenv.cfg", "/app/tests", "/app/README.md", "/app/kubernetes.yaml", "/app/stack.yml"),
+    absent_paths=(*ON_FINAL_ABSENT, "/app/kubernetes.yaml", "/app/stack.yml"),
     registry=True,
     sbom=True,
     kubernetes="kubernetes.yaml",
@@ -293,10 +294,7 @@ EXTRA_4 = lesson(
 EXTRA_5 = lesson(
     FINAL, "extra-5-debugging-it",
     summary="looking inside the hardened container: a shell, py-spy from outside, debugpy from an editor",
-    absent_paths=(
-        "pyvenv.cfg", "/app/tests", "/app/README.md", "/app/compose.debug.yml", "/app/.vscode",
-        "debugpy", "py-spy",
-    ),
+    absent_paths=(*ON_FINAL_ABSENT, "/app/compose.debug.yml", "/app/.vscode", "debugpy", "py-spy"),
     absent_modules=(*NO_DEV_TOOLS, "uv", "debugpy"),
     debug_compose="compose.debug.yml",
 )
