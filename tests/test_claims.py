@@ -31,7 +31,7 @@ from lessons import FACTS, TESTS, declared_facts, lesson_facts, runs_for, suite_
 from tools import claims as claims_module
 from tools import proofs
 from tools.claims import Claim, claims
-from tools.series import REPO, STEPS, Step, starting_point
+from tools.series import REPO, STEP_3, STEP_4, STEP_5, STEPS, Step, starting_point
 
 
 def problems(readme: Path, step: Step, text: str | None = None) -> list[str]:
@@ -106,10 +106,6 @@ def test_every_claim_names_its_tests(readme):
 
 # --- the checker itself, on edited copies of a README's text ---------------------------
 
-STEP_4 = next(step for step in STEPS if step.name == "step-4-nontrivial-improvements")
-STEP_5 = next(step for step in STEPS if step.name == "step-5-larger-project")
-
-
 def _bullet_lines(text: str, claim: Claim) -> list[str]:
     return text.splitlines(keepends=True)[claim.line - 1:claim.end - 1]
 
@@ -142,9 +138,6 @@ def test_a_line_moved_to_the_wrong_step_fails():
 
 
 # --- each line proven against another folder (docs/proofs.json, no Docker) -------------
-
-STEP_3 = next(step for step in STEPS if step.name == "step-3-basic-improvements")
-
 
 @pytest.mark.parametrize("readme", list(STEP_READMES), ids=lambda r: r.relative_to(REPO).as_posix())
 def test_every_claim_is_proven(readme):

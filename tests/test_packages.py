@@ -5,6 +5,7 @@ import tomllib
 import pytest
 
 from container_facts import in_image
+from tools.series import python_version
 
 # Every requirement an installed distribution declares, extras included, held against
 # the version installed of the package it names: a pin below a declared floor works
@@ -34,15 +35,16 @@ def test_no_package_is_below_a_floor_another_declares(step, image):
     assert below == "[]", f"{step.name}: installed below what another installed package declares: {below}"
 
 
-def _linux_wheels(files: list[dict]) -> set[str]:
-    """The Linux architectures (or "any") that the lock's wheels of a package serve on CPython 3.11."""
+def _linux_wheels(files: list[dict], cpython: str) -> set[str]:
+    """The glibc (manylinux) architectures, or "any", of the lock's wheels of a package tagged
+    py2, py3 or this CPython ("cp313"), with the ABI none, abi3 or that CPython's."""
     served = set()
     for entry in files:
         name = entry["file"]
         if not name.endswith(".whl"):
             continue
         python, abi, platform = name[:-4].split("-")[-3:]
-        if not ({"py3", "py2", "cp311"} & set(python.split(".")) and abi in ("none", "abi3", "cp311")):
+        if not ({"py3", "py2", cpython} & set(python.split(".")) and abi in ("none", "abi3", cpython)):
             continue
         for tag in platform.split("."):
             if tag == "any":
@@ -53,14 +55,17 @@ def _linux_wheels(files: list[dict]) -> set[str]:
 
 
 @pytest.mark.applies_to("production_checks")
+@pytest.mark.reads("base")
 def test_every_runtime_package_installs_from_a_wheel(step):
-    """The lock offers a wheel for linux/amd64 and linux/arm64 of every package the image installs."""
+    """The lock offers a wheel for linux/amd64 and linux/arm64, on the base's Python, of every
+    package the image installs."""
+    cpython = "cp" + python_version(step.base).replace(".", "")
     lock = tomllib.loads((step.path / "poetry.lock").read_text())
     missing = []
     for package in lock["package"]:
         if not set(package.get("groups", ["main"])) - {"dev"}:
             continue
-        served = _linux_wheels(package.get("files", []))
+        served = _linux_wheels(package.get("files", []), cpython)
         if "any" not in served and not {"x86_64", "aarch64"} <= served:
             missing.append(f"{package['name']} {package['version']} (wheels for {sorted(served) or 'nothing'})")
-    assert not missing, f"{step.name}: these compile from source on linux/amd64 or linux/arm64: {missing}"
+    assert not missing, f"{step.name}: these compile from source on linux/amd64 or linux/arm64 ({cpython}): {missing}"

@@ -3,17 +3,20 @@
 A move to a newer Python that changes only `FROM` fails to build where a folder installs
 itself (its requires-python excludes the new version). Where it does not (the final
 result and the extras built on it), the installer skips every requirement whose marker
-names the old version, the build succeeds and the image lacks the app's packages. This
-fails first, naming the files to redo.
+names the old version, the build succeeds and the image lacks the app's packages (step
+1's requirements carry no markers: there `FROM` alone moves it). This fails without a
+build, naming the files that disagree with the base.
 """
 
 import re
 import tomllib
 
+import pytest
 from packaging.markers import Marker
 from packaging.specifiers import SpecifierSet
 
 from dockerfiles import instructions
+from tools.series import python_version
 
 PYTHON_BASE = re.compile(r"FROM\s+(?:--\S+\s+)*python:(\d+\.\d+)", re.I)
 # A requirement line's environment marker: after the version pin, up to a hash option or the end.
@@ -33,6 +36,7 @@ def base_versions(step) -> dict[str, set[str]]:
     return found
 
 
+@pytest.mark.reads("base")
 def test_python_version_agrees(step):
     folder = step.path
     bases = base_versions(step)
@@ -40,6 +44,8 @@ def test_python_version_agrees(step):
     assert len(versions) == 1, f"{step.name}: the Dockerfiles start from different Pythons: {bases}"
     [version] = versions
     problems = []
+    if version != python_version(step.base):
+        problems.append(f"the lesson expects {step.base} (tools/series.py)")
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         requires = tomllib.loads(pyproject.read_text()).get("project", {}).get("requires-python")

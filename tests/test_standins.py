@@ -15,7 +15,7 @@ from tools.series import REPO
 STANDINS = REPO / "tools" / "standins"
 STANDIN_LABEL = docker_cli.STANDIN_LABEL
 RECIPE_LABEL = "org.dockerizing-python.standin-recipe"
-PYTHON_BASES = ("python:3.11", "python:3.11-slim")
+PYTHON_BASES = ("python:3.11", "python:3.11-slim", "python:3.13")
 
 # Where the image's own Python looks for modules, and every .pyc file in there.
 # -B: the probe itself must not write the bytecode it looks for.
@@ -200,6 +200,17 @@ def test_the_debian_base_is_made_again_when_its_recipe_changes(tmp_path):
     assert [c[0] for c in calls if c[0] in ("import", "build")] == ["import", "build"], (
         "a changed Debian base recipe makes the base and the stand-ins on it again"
     )
+
+
+def test_each_python_is_built_on_the_debian_release_that_ships_it(tmp_path):
+    docker = FakeDocker(tmp_path)
+    calls = docker.run("python:3.11", "python:3.13")
+    imported = [c[-1] for c in calls if c[0] == "import"]
+    assert imported == ["dockerizing-python-standin/debian:bookworm", "dockerizing-python-standin/debian:trixie"]
+    builds = {c[c.index("-t") + 1]: " ".join(c) for c in calls if c[0] == "build"}
+    for image, suite, version in (("python:3.11", "bookworm", "3.11"), ("python:3.13", "trixie", "3.13")):
+        wanted = (f"DEBIAN_BASE=dockerizing-python-standin/debian:{suite}", f"PYTHON_VERSION={version}")
+        assert all(arg in builds[image] for arg in wanted), f"{image}: {builds[image]}"
 
 
 def test_a_pulled_or_own_image_is_never_touched(tmp_path):

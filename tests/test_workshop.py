@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from lessons import exercise_tests, lesson_facts
-from tools import proofs, workshop
+from tools import docker_cli, proofs, workshop
 from tools.scoreboard import data as scoreboard_data
 from tools.series import SRC_APP, STEPS, Step, starting_point
 from tools.workshop import doctor, rehearse, timetable
@@ -306,6 +306,28 @@ def test_an_older_python_is_told_what_to_install():
     process = subprocess.run([sys.executable, "-c", pretend], cwd=workshop.REPO, capture_output=True, text=True)
     assert process.returncode == 1 and "Traceback" not in process.stderr, process.stderr
     assert "Python 3.9.6 is too old" in process.stderr and "3.11 or newer" in process.stderr, process.stderr
+
+
+# A real Python 3.9, as macOS ships it: Debian bullseye's, where it is an offline stand-in.
+OLD_PYTHON = "python:3.9-slim"
+
+
+def test_doctor_on_a_real_python_3_9_says_what_to_install():
+    if reason := docker_cli.unreachable_reason():
+        pytest.skip(f"Docker is needed: {reason}")
+    try:
+        docker_cli.image_config(OLD_PYTHON)
+    except docker_cli.DockerError:
+        pytest.fail(f"{OLD_PYTHON} is not present: tests/run pulls it or builds its stand-in")
+    process = subprocess.run(
+        ["docker", "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--volume", f"{workshop.REPO}:/repo:ro",
+         "--workdir", "/repo", "--env", "PYTHONDONTWRITEBYTECODE=1", OLD_PYTHON,
+         "python3", "-m", "tools.workshop", "doctor"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert process.returncode == 1 and "Traceback" not in process.stderr, process.stderr
+    assert re.search(r"Python 3\.9\.\d+ is too old", process.stderr), process.stderr
+    assert "install Python 3.11 or newer" in process.stderr, process.stderr
 
 
 def test_the_saved_bases_are_every_base_doctor_checks():

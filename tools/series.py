@@ -104,6 +104,10 @@ class Step:
     # Looked into while it runs, the image unchanged: this compose file runs the app under
     # debugpy and py-spy beside it; a shell in the hardened app reads but cannot write.
     debug_compose: str | None = None
+    # The base moved to a newer Python than the starting point's, requires-python, the lock
+    # and its export with it: a copy of the starting point that changes only `FROM` builds
+    # an image without the packages its requirements.txt pins.
+    python_moved: bool = False
     variants: tuple[Variant, ...] = ()
     # The step this lesson starts from (its name); None for the first.
     builds_on: str | None = None
@@ -298,9 +302,24 @@ EXTRA_5 = lesson(
     absent_modules=(*NO_DEV_TOOLS, "uv", "debugpy"),
     debug_compose="compose.debug.yml",
 )
+# Extra 6 moves the final result to a newer Python: the base, requires-python, the lock
+# and the export.
+EXTRA_6 = lesson(
+    FINAL, "extra-6-a-newer-python",
+    summary="moving the final result from Python 3.11 to 3.13: the base, the lock, the export, and both measured",
+    base="python:3.13",
+    absent_paths=ON_FINAL_ABSENT,
+    python_moved=True,
+)
 
-STEPS = [STEP_1, STEP_2, STEP_3, STEP_4, STEP_5, EXTRA_1, EXTRA_2, EXTRA_3, FINAL, EXTRA_4, EXTRA_5]
+STEPS = [STEP_1, STEP_2, STEP_3, STEP_4, STEP_5, EXTRA_1, EXTRA_2, EXTRA_3, FINAL, EXTRA_4, EXTRA_5, EXTRA_6]
 BY_NAME = {step.name: step for step in STEPS}
+
+# The workshop's core lessons, which a half day does together and never leaves out ...
+WORKSHOP_CORE = (STEP_3, STEP_4, STEP_5)
+# ... and what the two-hour plan takes first: the core, then the quick extras; step 2
+# (five build targets) and extra 1 (a database) only if there is room.
+WORKSHOP_PRIORITY = (*WORKSHOP_CORE, EXTRA_3, EXTRA_2, FINAL, STEP_2, EXTRA_1)
 
 
 def facts(step: Step) -> str:
@@ -314,6 +333,11 @@ def facts(step: Step) -> str:
         for field in dataclasses.fields(Step)
         if getattr(step, field.name) != getattr(default, field.name)
     })
+
+
+def python_version(base: str) -> str:
+    """The Python version an official python image's tag names: "python:3.13-slim" -> "3.13"."""
+    return base.partition(":")[2].partition("-")[0]
 
 
 def starting_point(step: Step) -> Step | None:

@@ -54,10 +54,11 @@ def diff(path: Path, section: Section, sources: Sources) -> str:
 
 
 def scoreboard(path: Path, section: Section, sources: Sources) -> str:
-    """The root shows every image measured, a step's README its own."""
+    """The root shows every image measured, a step's README its own (and, with an argument,
+    that other image's row from the same run, compared)."""
     if path == ROOT_README:
         return render.root_section(sources.scoreboard)
-    return render.step_section(sources.scoreboard, step_of(path, section).name)
+    return render.step_section(sources.scoreboard, step_of(path, section).name, section.argument)
 
 
 def proven(path: Path, section: Section, sources: Sources) -> str:

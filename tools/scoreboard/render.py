@@ -207,18 +207,74 @@ def root_section(data: dict) -> str:
     return overview(data, "", "", "docs/scoreboard.png", "docs/scoreboard.json")
 
 
-def step_section(data: dict, step: str) -> str:
-    """A step README's measured section: its own image(s) only."""
+def step_section(data: dict, step: str, beside: str = "") -> str:
+    """A step README's measured section: its own image(s), and `beside`'s main image if named."""
     entries = [entry for entry in data["images"] if entry["step"] == step]
     if not entries:
-        return not_measured(f" --only {step}")
+        return not_measured(f" --only {beside} --only {step}" if beside else f" --only {step}")
+    compared = ""
+    if beside:
+        other = next((entry for entry in data["images"] if entry["key"] == beside), None)
+        ours = next(entry for entry in entries if entry["variant"] is None)
+        compared = "\n" + side_by_side(ours, other, step, beside)
+        if other is not None and other["run"] == ours["run"]:
+            entries = [other, *entries]
+    labelled = len({entry["step"] for entry in entries}) > 1
     return (
         about(data, entries, "../docs/scoreboard.json", "../README.md")
         + "\n"
-        + table(entries, linked=False)
+        + table(entries, linked=labelled, repo="../", root_readme="../README.md")
+        + compared
         + "\nEvery step side by side: [Measured](../README.md#measured); what each column "
         + "means: [the scoreboard](../docs/scoreboard.md).\n"
     )
+
+
+def _change(ours: float, theirs: float, shown: tuple[str, str], more: str, less: str) -> str:
+    """"30 % less": ours against theirs, to a percent, unless the figures as shown are equal."""
+    change = (ours - theirs) / theirs * 100 if theirs else 0
+    if shown[0] == shown[1] or not round(change):
+        return "equal as shown"
+    return f"{abs(change):.0f} % {more if change > 0 else less}"
+
+
+def _spread(ours: dict, theirs: dict) -> str:
+    """Whether every sample of one lies beyond every sample of the other."""
+    if ours["min"] <= theirs["max"] and theirs["min"] <= ours["max"]:
+        return "the samples overlap: this run cannot tell the two apart"
+    counts = {len(ours["samples"]), len(theirs["samples"])}
+    each = f"{counts.pop()} each" if len(counts) == 1 else " and ".join(map(str, sorted(counts)))
+    return f"every sample of one lies beyond every sample of the other ({each})"
+
+
+def side_by_side(ours: dict, other: dict | None, step: str, beside: str) -> str:
+    """Two images measured in the same run, compared in words from the figures alone."""
+    again = f"`bash tools/measure --only {beside} --only {step}`"
+    if other is None or other["run"] != ours["run"]:
+        return f"_{beside} and {step} were not measured in the same run: run {again} to compare them._\n"
+    if ours["status"] != "ok" or other["status"] != "ok":
+        return f"_One of the two failed to measure: run {again} again._\n"
+    lines = [f"Measured in the same run, `{ours['base']['image']}` against `{other['base']['image']}`:", ""]
+    lines.append(
+        f"- **size**: {human_bytes(ours['size_bytes'])} against {human_bytes(other['size_bytes'])}; "
+        f"added over the base: {human_bytes(ours['added_bytes'])} against {human_bytes(other['added_bytes'])}."
+    )
+    timings = (("cold_build_s", "cold build"), ("startup_s", "start-up"), ("stop_s", "`docker stop`"))
+    for field, what in timings:
+        mine, theirs = ours[field], other[field]
+        shown = (duration(mine["median"]), duration(theirs["median"]))
+        lines.append(
+            f"- **{what}**: {shown[0]} against {shown[1]} "
+            f"({_change(mine['median'], theirs['median'], shown, 'longer', 'shorter')}); {_spread(mine, theirs)}."
+        )
+    mine, theirs = ours.get("throughput_rps"), other.get("throughput_rps")
+    if mine and theirs:
+        shown = (throughput(ours), throughput(other))
+        lines.append(
+            f"- **throughput**: {shown[0]} against {shown[1]} requests per second "
+            f"({_change(mine['median'], theirs['median'], shown, 'more', 'fewer')}); {_spread(mine, theirs)}."
+        )
+    return "\n".join(lines) + "\n"
 
 
 LEGEND = f"""\

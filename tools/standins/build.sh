@@ -1,30 +1,31 @@
 #!/usr/bin/env bash
 # Makes sure the base images this repository builds on exist locally.
 # Each one is pulled; where the pull fails (no Docker Hub, air-gapped lab) an
-# offline stand-in is built from Debian bookworm packages and tagged with the
-# official name, so the Dockerfiles need no change. An image already present is
-# kept, unless it is a stand-in built from an older recipe: then it is built
-# again (pulled, where that works now). A pulled or your own image is never
-# touched. Building stand-ins needs root on Debian or Ubuntu (debootstrap) and
-# the package mirrors.
+# offline stand-in is built from Debian packages and tagged with the official
+# name, so the Dockerfiles need no change: a Python on the release whose own
+# python3 it is (bookworm 3.11, trixie 3.13, bullseye 3.9), the others on
+# bookworm. An image already present is kept, unless it is a stand-in built
+# from an older recipe: then it is built again (pulled, where that works now).
+# A pulled or your own image is never touched. Building stand-ins needs root on
+# Debian or Ubuntu (debootstrap) and the package mirrors.
 #
 #   tools/standins/build.sh                      # every base image the series uses
 #   tools/standins/build.sh python:3.11-slim     # only these
+#   tools/standins/build.sh python:3.9-slim      # the suite's old Python (not a base)
 #   STANDINS_ONLY=1 tools/standins/build.sh      # do not try to pull
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-debian_base=dockerizing-python-standin/debian:bookworm
 ca_bundle=${CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
 images=("$@")
-[ ${#images[@]} -gt 0 ] || images=(python:3.11 python:3.11-slim postgres:15 registry:2 haproxy:2.6)
+[ ${#images[@]} -gt 0 ] || images=(python:3.11 python:3.11-slim python:3.13 postgres:15 registry:2 haproxy:2.6)
 
 log() { printf '[standins] %s\n' "$*" >&2; }
 
 # Every stand-in carries these labels; the second holds a digest of its recipe.
 standin_label=org.dockerizing-python.standin
 recipe_label=org.dockerizing-python.standin-recipe
-old_debian_base=""
+old_debian_bases=()
 
 # Use BuildKit where the client has it; these Dockerfiles also build without it.
 # On failure, show the end of the build log.
@@ -52,7 +53,7 @@ label_of() { docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "
 # its build context.
 recipe_files() {
     case $1 in
-        python:3.11 | python:3.11-slim) echo python.Dockerfile ;;
+        python:3.11 | python:3.11-slim | python:3.13 | python:3.13-slim | python:3.9-slim) echo python.Dockerfile ;;
         postgres:15) echo postgres.Dockerfile postgres-entrypoint.sh ;;
         registry:2) echo registry.Dockerfile registry-config.yml ;;
         haproxy:2.6) echo haproxy.Dockerfile ;;
@@ -60,15 +61,16 @@ recipe_files() {
     esac
 }
 
-# A stand-in's recipe: its name (the python variant follows from it), its files
-# and the code below that builds it and its Debian base. `declare -f` prints
-# that code without its comments, so editing a comment rebuilds nothing. What
-# belongs to the machine (its CA bundle, its index address) is left out.
+# A stand-in's recipe: its name (the python variant follows from it), the Debian
+# release it is built on, its files and the code below that builds it and its
+# Debian base. `declare -f` prints that code without its comments, so editing a
+# comment in those functions rebuilds nothing; any edit of a recipe file does.
+# What belongs to the machine (its CA bundle, its index address) is left out.
 recipe_digest() {
     local files
     files=$(recipe_files "$1") || return 1
     {
-        printf '%s\n' "$1"
+        printf '%s %s\n' "$1" "$(suite_of "$1")"
         (cd "$here" && cat $files)
         declare -f ensure_debian_base build_standin
     } | sha256sum | cut -c1-16
@@ -80,14 +82,27 @@ pull() {
     if command -v timeout >/dev/null; then timeout 120 docker pull -q "$1"; else docker pull -q "$1"; fi
 }
 
+# The Debian release a stand-in is built from: for a Python, the one whose python3 is
+# that version; bookworm for the others.
+suite_of() {
+    case $1 in
+        python:3.13*) echo trixie ;;
+        python:3.9*) echo bullseye ;;
+        *) echo bookworm ;;
+    esac
+}
+
+debian_base_of() { echo "dockerizing-python-standin/debian:$1"; }
+
 debian_base_digest() { declare -f ensure_debian_base | sha256sum | cut -c1-16; }
 
 ensure_debian_base() {
-    local digest
+    local suite=$1 digest debian_base
+    debian_base=$(debian_base_of "$suite")
     digest=$(debian_base_digest)
     if have_image "$debian_base"; then
         [ "$(label_of "$debian_base" "$recipe_label")" = "$digest" ] && return
-        old_debian_base=$(docker image inspect --format '{{ .Id }}' "$debian_base")
+        old_debian_bases+=("$(docker image inspect --format '{{ .Id }}' "$debian_base")")
     fi
     if ! command -v debootstrap >/dev/null; then
         [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || {
@@ -98,8 +113,8 @@ ensure_debian_base() {
     fi
     local rootfs
     rootfs=$(mktemp -d)
-    log "debootstrap bookworm (minbase) into a temporary folder"
-    debootstrap --variant=minbase bookworm "$rootfs" >"$rootfs.log" 2>&1 || {
+    log "debootstrap $suite (minbase) into a temporary folder"
+    debootstrap --variant=minbase "$suite" "$rootfs" >"$rootfs.log" 2>&1 || {
         tail -n 20 "$rootfs.log" >&2
         exit 1
     }
@@ -133,14 +148,17 @@ build_standin() {
     context=$(mktemp -d)
     cp "$here/${files[0]}" "$context/Dockerfile"
     for file in "${files[@]:1}"; do cp "$here/$file" "$context/"; done
-    local args=(--build-arg DEBIAN_BASE="$debian_base" --build-arg STANDIN_FOR="$image")
+    local suite
+    suite=$(suite_of "$image")
+    local args=(--build-arg DEBIAN_BASE="$(debian_base_of "$suite")" --build-arg DEBIAN_SUITE="$suite"
+        --build-arg STANDIN_FOR="$image")
     case $image in
         python:*)
-            local variant=full
-            [ "$image" = python:3.11-slim ] && variant=slim
+            local variant=full version=${image#python:}
+            [ "${version%-slim}" != "$version" ] && variant=slim
             # Generated at build time, never committed.
             cp "$ca_bundle" "$context/ca-certificates.crt"
-            args+=(--build-arg VARIANT="$variant"
+            args+=(--build-arg VARIANT="$variant" --build-arg PYTHON_VERSION="${version%-slim}"
                 --build-arg POETRY_PYPI_MIRROR_URL="$(pip_index_url)")
             ;;
     esac
@@ -167,7 +185,7 @@ for image in "${images[@]}"; do
         log "$image: pulled"
     else
         log "$image: cannot be pulled, building an offline stand-in"
-        ensure_debian_base
+        ensure_debian_base "$(suite_of "$image")"
         started=$SECONDS
         build_standin "$image"
         log "$image: stand-in built in $((SECONDS - started)) s"
@@ -177,6 +195,8 @@ for image in "${images[@]}"; do
         log "$image: removed the old stand-in"
     fi
 done
-if [ -n "$old_debian_base" ] && docker image rm "$old_debian_base" >/dev/null 2>&1; then
-    log "removed the old Debian base"
-fi
+# (The odd expansion: an empty array under `set -u` on macOS's bash 3.2.)
+for old in ${old_debian_bases[@]+"${old_debian_bases[@]}"}; do
+    docker image rm "$old" >/dev/null 2>&1 && log "removed an old Debian base"
+done
+true

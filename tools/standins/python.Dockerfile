@@ -1,16 +1,20 @@
-# Stand-in for the official python:3.11 and python:3.11-slim images, built from
-# Debian bookworm packages for machines that cannot pull from Docker Hub.
-# It is NOT the official image: the labels below say so, sizes differ, and the
-# official python:3.11 and python:3.11-slim are built on Debian trixie now
-# (python:3.11-bookworm and -slim-bookworm on bookworm).
+# Stand-in for the official python:3.11, python:3.13 and their -slim images (and
+# python:3.9-slim, on which the suite runs the tools' own version check), built
+# from Debian packages for machines that cannot pull from Docker Hub: bookworm's
+# python3 is 3.11, trixie's 3.13, bullseye's 3.9. It is NOT the official image:
+# the labels below say so, sizes differ, and the official python:3.11 and
+# python:3.11-slim are built on Debian trixie now (python:3.11-bookworm and
+# -slim-bookworm on bookworm).
 ARG DEBIAN_BASE
 FROM ${DEBIAN_BASE}
 
 # full: the build tools of the official full image; slim: none, but Python's
 # headers, which the official -slim image ships too.
 ARG VARIANT=full
-# Unpinned: each build takes what bookworm's main suite holds that day (point
-# releases included; debootstrap adds no bookworm-security or -updates source).
+# The image tag's Python, which is the Debian release's python3, for the paths below.
+ARG PYTHON_VERSION=3.11
+# Unpinned: each build takes what the suite's main archive holds that day (point
+# releases included; debootstrap adds no -security or -updates source).
 # hadolint ignore=DL3008
 RUN set -eux; \
     apt-get update; \
@@ -23,9 +27,9 @@ RUN set -eux; \
     rm -rf /var/lib/apt/lists/*; \
     # pip installs system-wide in the official image; let it here too, and
     # answer to the official image's path for installed packages.
-    rm -f /usr/lib/python3.11/EXTERNALLY-MANAGED; \
-    mkdir -p /usr/local/lib/python3.11/dist-packages; \
-    ln -s dist-packages /usr/local/lib/python3.11/site-packages; \
+    rm -f /usr/lib/python${PYTHON_VERSION}/EXTERNALLY-MANAGED; \
+    mkdir -p /usr/local/lib/python${PYTHON_VERSION}/dist-packages; \
+    ln -s dist-packages /usr/local/lib/python${PYTHON_VERSION}/site-packages; \
     # The official image deletes every .pyc of its Python once installed, the
     # standard library's included; Debian's packages compiled theirs as they
     # were configured. Delete them alike, so that a lesson that compiles the
@@ -60,7 +64,8 @@ RUN if [ -n "$POETRY_PYPI_MIRROR_URL" ]; then \
 ENV POETRY_PYPI_MIRROR_URL=${POETRY_PYPI_MIRROR_URL}
 
 ARG STANDIN_FOR
+ARG DEBIAN_SUITE=bookworm
 LABEL org.dockerizing-python.standin="true" \
       org.dockerizing-python.standin-for="${STANDIN_FOR}" \
-      org.opencontainers.image.description="Offline stand-in for ${STANDIN_FOR}, built from Debian bookworm packages"
+      org.opencontainers.image.description="Offline stand-in for ${STANDIN_FOR}, built from Debian ${DEBIAN_SUITE} packages"
 CMD ["python3"]

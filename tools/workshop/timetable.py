@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from tools import readmes
 from tools.durations import duration
-from tools.series import STEPS, Step, starting_point
+from tools.series import STEPS, WORKSHOP_CORE, WORKSHOP_PRIORITY, Step, starting_point
 from tools.workshop import (
     GUIDE,
     REPO,
@@ -41,18 +41,12 @@ HALF_DAY = 240
 HALF_DAY_BREAK = 15
 # A half day does the core lessons together and the others as electives side by side (each
 # attendee or pair takes one), leaving out the longest electives until it fits in HALF_DAY.
-CORE = ("step-3-basic-improvements", "step-4-nontrivial-improvements", "step-5-larger-project")
+CORE = tuple(step.name for step in WORKSHOP_CORE)
 ELECTIVES_INTRO = 5  # the host presents the electives
 REPORT_BACK = 10  # each group shows the room what its elective changed
 # The longest stretch of a half day without a break.
 BETWEEN_BREAKS = 90
-# What the two-hour plan takes first: the core lessons, then the quick extras; step 2
-# (five build targets) and extra 1 (a database) only if there is room.
-PRIORITY = (
-    "step-3-basic-improvements", "step-4-nontrivial-improvements", "step-5-larger-project",
-    "extra-3-moving-complexity", "extra-2-need-for-speed", "final", "step-2-kiss-poetry",
-    "extra-1-compiling-dependencies",
-)
+PRIORITY = tuple(step.name for step in WORKSHOP_PRIORITY)
 
 # The fallback where no rehearsal is recorded: a check builds the step's images (the
 # lesson's and its variants') and tests them, so its time is taken as a multiple of their
