@@ -3,19 +3,17 @@
 A section sits between markers, each on a line of its own:
     <!-- dockerfile:begin --> ... <!-- dockerfile:end -->
     <!-- dockerfile:begin slim.Dockerfile --> ... <!-- dockerfile:end -->
-    <!-- diff:begin --> ... <!-- diff:end -->      (this Dockerfile against the previous step's)
-This module finds and fills sections and renders a step's Dockerfile and diff sections;
+This module finds and fills sections; tools/docs/sections.py says what fills each, and
 `python -m tools.docs` fills every section of every file.
 """
 
-import difflib
 import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from tools.series import REPO, Step, starting_point
+from tools.series import REPO
 
 _SECTION = re.compile(
     r"^(<!-- ([\w-]+):begin(?: ([^ \n]+))? -->\n)(.*?)^(<!-- \2:end -->)$", re.S | re.M
@@ -53,11 +51,6 @@ def fill_all(text: str, render: Callable[[Section], str]) -> str:
     return _SECTION.sub(replace, text)
 
 
-def fill(text: str, name: str, render: Callable[[str], str]) -> str:
-    """Replace each `name` section's content by render(argument)."""
-    return fill_all(text, lambda s: render(s.argument) if s.name == name else s.content)
-
-
 def markdown_files(root: Path = REPO) -> list[Path]:
     """The repository's Markdown files: tracked, or new and not ignored (attendees' copies are)."""
     listed = subprocess.run(
@@ -73,32 +66,4 @@ def title(markdown: Path) -> str:
         if line.startswith("# "):
             return line[2:].strip()
     raise ValueError(f"{markdown.relative_to(REPO)} has no `# ` title")
-
-
-def fenced(language: str, body: str) -> str:
-    return f"```{language}\n{body.rstrip()}\n```\n"
-
-
-def dockerfile_diff(step: Step) -> str:
-    before = starting_point(step)
-    old = (before.path / "Dockerfile").read_text().splitlines(keepends=True)
-    new = (step.path / "Dockerfile").read_text().splitlines(keepends=True)
-    lines = difflib.unified_diff(old, new, f"{before.folder}/Dockerfile", f"{step.folder}/Dockerfile")
-    return "".join(lines)
-
-
-def dockerfile_section(step: Step, file_name: str) -> str:
-    """A file of the step's folder, fenced: its Dockerfile unless the marker names another."""
-    file_name = file_name or "Dockerfile"
-    language = "dockerfile" if file_name.endswith("Dockerfile") else "text"
-    return fenced(language, (step.path / file_name).read_text())
-
-
-def diff_section(step: Step) -> str:
-    """The step's Dockerfile against its starting point's."""
-    before = starting_point(step)
-    if before is None:
-        raise ValueError(f"{step.name} builds on no step: its README can have no diff section")
-    diff = dockerfile_diff(step)
-    return fenced("diff", diff) if diff else f"The Dockerfile is the same as in `{before.folder}`.\n"
 

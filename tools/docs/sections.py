@@ -4,14 +4,15 @@ Every renderer reads the repository's files and committed data only (no Docker, 
 clock), so the same tree always renders the same text.
 """
 
+import difflib
 from functools import cached_property
 from pathlib import Path
 
-from tools import proofs, readmes, workshop
+from tools import proofs, workshop
 from tools.docs import steps_table
 from tools.readmes import Section
 from tools.scoreboard import MARKDOWN_PATH, data, render
-from tools.series import REPO, STEPS, Step
+from tools.series import REPO, STEPS, Step, starting_point
 from tools.workshop import timetable
 
 ROOT_README = REPO / "README.md"
@@ -45,12 +46,27 @@ def only_in(path: Path, home: Path, section: Section) -> None:
         raise ValueError(f"a {section.name} section belongs in {home.relative_to(REPO)} only")
 
 
+def fenced(language: str, body: str) -> str:
+    return f"```{language}\n{body.rstrip()}\n```\n"
+
+
 def dockerfile(path: Path, section: Section, sources: Sources) -> str:
-    return readmes.dockerfile_section(step_of(path, section), section.argument)
+    """A file of the step's folder, fenced: its Dockerfile unless the marker names another."""
+    file_name = section.argument or "Dockerfile"
+    language = "dockerfile" if file_name.endswith("Dockerfile") else "text"
+    return fenced(language, (step_of(path, section).path / file_name).read_text())
 
 
 def diff(path: Path, section: Section, sources: Sources) -> str:
-    return readmes.diff_section(step_of(path, section))
+    """The step's Dockerfile against its starting point's."""
+    step = step_of(path, section)
+    before = starting_point(step)
+    if before is None:
+        raise ValueError(f"{step.name} builds on no step: its README can have no diff section")
+    old = (before.path / "Dockerfile").read_text().splitlines(keepends=True)
+    new = (step.path / "Dockerfile").read_text().splitlines(keepends=True)
+    lines = "".join(difflib.unified_diff(old, new, f"{before.folder}/Dockerfile", f"{step.folder}/Dockerfile"))
+    return fenced("diff", lines) if lines else f"The Dockerfile is the same as in `{before.folder}`.\n"
 
 
 def scoreboard(path: Path, section: Section, sources: Sources) -> str:

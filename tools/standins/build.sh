@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the base images this repository builds on exist locally.
-# Each one is pulled; where the pull fails (no Docker Hub, air-gapped lab) an
+# Each one is pulled; where the pull fails (no Docker Hub, a registry proxy) an
 # offline stand-in is built from Debian packages and tagged with the official
 # name, so the Dockerfiles need no change: a Python on the release whose own
 # python3 it is (bookworm 3.11, trixie 3.13, bullseye 3.9), the others on

@@ -8,8 +8,9 @@
 ARG DEBIAN_BASE
 FROM ${DEBIAN_BASE}
 
-# full: the build tools of the official full image; slim: none, but Python's
-# headers, which the official -slim image ships too.
+# full: a subset of the official full image's build tools (a compiler and the
+# headers the series needs); slim: none, but Python's headers, which the
+# official -slim image ships too.
 ARG VARIANT=full
 # The image tag's Python, which is the Debian release's python3, for the paths below.
 ARG PYTHON_VERSION=3.11

@@ -12,19 +12,15 @@ import math
 import re
 from dataclasses import dataclass
 
-from tools import readmes
 from tools.durations import duration
 from tools.series import STEPS, WORKSHOP_CORE, WORKSHOP_PRIORITY, Step, starting_point
 from tools.workshop import (
-    GUIDE,
     REPO,
     TIMINGS_DATA,
     exercises,
     task_parts,
     task_path,
 )
-
-SECTION = "workshop-timings"  # WORKSHOP.md's generated section
 
 # Agenda pieces, in minutes.
 INTRODUCTION = 10
@@ -341,8 +337,3 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
     ]
     return "\n".join(lines)
 
-
-def render_guide(text: str, timings: dict, scoreboard: dict) -> str:
-    if [section.name for section in readmes.blocks(text)].count(SECTION) != 1:
-        raise ValueError(f"{GUIDE.name} needs one <!-- {SECTION}:begin --> ... :end --> section")
-    return readmes.fill(text, SECTION, lambda _: guide_section(timings, scoreboard))
