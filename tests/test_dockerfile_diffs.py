@@ -14,7 +14,6 @@ A comment may change only with an instruction that changes, comes or goes.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,8 @@ import pytest
 from dockerfiles import Instruction, parse
 from tools.series import REPO, STEPS, starting_point
 
-
-@dataclass(frozen=True)
-class Rewording:
-    before: Instruction
-    after: Instruction
+# An instruction of the earlier Dockerfile and the same one in the later, each with its comment block.
+Rewording = tuple[Instruction, Instruction]
 
 
 def reworded(before: str, after: str) -> list[Rewording]:
@@ -42,7 +38,7 @@ def reworded(before: str, after: str) -> list[Rewording]:
         if occurrence < len(earlier[instruction.text]):
             old = earlier[instruction.text][occurrence]
             if old.comment != instruction.comment:
-                found.append(Rewording(old, instruction))
+                found.append((old, instruction))
     return found
 
 
@@ -50,13 +46,13 @@ def describe(rewording: Rewording, before: str, after: str) -> str:
     def block(comment: tuple[str, ...]) -> str:
         return "\n".join(f"      {line}" for line in comment) or "      (no comment)"
 
-    lines = rewording.after.text.splitlines()
+    old, new = rewording
+    lines = new.text.splitlines()
     shown = lines[0] + (" ..." if len(lines) > 1 else "")
     return (
-        f"{after}:{rewording.after.line}: `{shown}` is unchanged since "
-        f"{before}:{rewording.before.line}, but its comment is not.\n"
-        f"    {before}:\n{block(rewording.before.comment)}\n"
-        f"    {after}:\n{block(rewording.after.comment)}"
+        f"{after}:{new.line}: `{shown}` is unchanged since {before}:{old.line}, but its comment is not.\n"
+        f"    {before}:\n{block(old.comment)}\n"
+        f"    {after}:\n{block(new.comment)}"
     )
 
 
@@ -99,9 +95,10 @@ RUN pip install -r requirements.txt \\
 def test_a_reworded_comment_on_an_unchanged_instruction_is_reported():
     after = BEFORE.replace("# Dependencies first.", "# Dependencies first, so they stay cached.")
     [found] = reworded(BEFORE, after)
-    assert (found.after.text, found.after.line) == ("COPY requirements.txt ./", 7)
-    assert found.before.comment == ("# Dependencies first.",)
-    assert found.after.comment == ("# Dependencies first, so they stay cached.",)
+    old, new = found
+    assert (new.text, new.line) == ("COPY requirements.txt ./", 7)
+    assert old.comment == ("# Dependencies first.",)
+    assert new.comment == ("# Dependencies first, so they stay cached.",)
     message = describe(found, "a/Dockerfile", "b/Dockerfile")
     assert "b/Dockerfile:7: `COPY requirements.txt ./`" in message and "so they stay cached" in message
 
@@ -121,5 +118,5 @@ def test_blocks_end_at_a_blank_line_and_skip_the_parser_directive():
     ]
     assert instructions[-1].text.endswith("--no-cache-dir")
     detached = BEFORE.replace("# The official image.\n", "# The official image.\n\n")
-    [found] = reworded(BEFORE, detached)
-    assert found.after.text == "FROM python:3.11" and found.after.comment == ()
+    [(_, new)] = reworded(BEFORE, detached)
+    assert new.text == "FROM python:3.11" and new.comment == ()

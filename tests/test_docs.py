@@ -6,7 +6,6 @@ timetable) is rendered again by tools.docs from the step folders and the committ
 and compared: `python -m tools.docs` writes what differs. Links: tests/test_links.py.
 """
 
-import json
 import re
 import shutil
 import subprocess
@@ -17,10 +16,9 @@ from xml.etree import ElementTree
 import pytest
 
 from tools import docs, figures, readmes, workshop
-from tools.docs import sections, steps_table
-from tools.scoreboard import CHART_PATH, JSON_PATH, chart
+from tools.docs import sections
+from tools.scoreboard import CHART_PATH, JSON_PATH, chart, dockerfile_digest, measured_images
 from tools.scoreboard import data as scoreboard_data
-from tools.scoreboard.images import dockerfile_digest, measured_images
 from tools.series import REPO, SRC_APP, STEPS, lesson
 
 ROOT_README = REPO / "README.md"
@@ -35,12 +33,6 @@ def rel(path: Path) -> str:
 
 def path_params(name: str, paths: list[Path]):
     return pytest.mark.parametrize(name, paths, ids=[rel(path) for path in paths])
-
-
-def scoreboard() -> dict:
-    if not JSON_PATH.exists():
-        pytest.fail(f"{rel(JSON_PATH)} is missing: run `bash tools/measure`", pytrace=False)
-    return json.loads(JSON_PATH.read_text())
 
 
 def test_every_step_has_a_readme(step):
@@ -79,7 +71,7 @@ def test_every_step_readme_embeds_its_dockerfile_and_measurements(readme):
 
 def test_a_stale_section_is_listed_by_its_marker(monkeypatch):
     """Here the table of steps, which follows tools/series.py: a step left out, its row goes."""
-    monkeypatch.setattr(steps_table, "STEPS", [s for s in STEPS if s.name != "step-3-basic-improvements"])
+    monkeypatch.setattr(sections, "STEPS", [s for s in STEPS if s.name != "step-3-basic-improvements"])
     outdated, _ = docs.refresh([ROOT_README], check=True)
     assert "README.md: <!-- steps:begin -->" in map(str, outdated)
 
@@ -87,13 +79,13 @@ def test_a_stale_section_is_listed_by_its_marker(monkeypatch):
 def test_a_step_without_a_summary_is_named():
     later = lesson(STEPS[-1], "extra-9-later")
     with pytest.raises(ValueError, match="extra-9-later has no summary"):
-        steps_table.lesson(later)
+        sections.lesson(later)
 
 
 def test_sections_no_tool_fills_are_reported(tmp_path):
     page = tmp_path / "page.md"
     page.write_text("<!-- nonsense:begin -->\nx\n<!-- nonsense:end -->\n\n<!-- steps:begin -->\n")
-    _, problems = docs.expected(page, sections.Sources())
+    _, problems = docs.refresh([page], check=True)
     assert [(finding.marker, finding.problem.split(";")[0]) for finding in problems] == [
         ("<!-- steps:begin -->", "opens or closes no section"),
         ("<!-- nonsense:begin -->", "no section is called 'nonsense'"),
@@ -105,7 +97,7 @@ def test_sections_no_tool_fills_are_reported(tmp_path):
 
 def test_scoreboard_measured_every_image_as_committed(step):
     """Every image of the step measured, built fine, from the Dockerfile as it is now."""
-    by_key = {entry["key"]: entry for entry in scoreboard()["images"]}
+    by_key = {entry["key"]: entry for entry in scoreboard_data.load()["images"]}
     command = f"bash tools/measure --only {step.name}"
     problems = []
     for image in measured_images([step]):
@@ -133,7 +125,7 @@ def test_scoreboard_chart_is_current():
 # --- no typed figure: each one says its source, and the source agrees -------------------
 
 
-@pytest.mark.parametrize("markdown", figures.prose_files(), ids=lambda p: p.relative_to(REPO).as_posix())
+@path_params("markdown", figures.prose_files())
 def test_no_figure_is_typed_without_its_source(markdown):
     found = figures.problems(markdown, scoreboard_data.load())
     assert not found, "\n  ".join(["figures or comparisons in prose, unchecked or contradicted:", *found])

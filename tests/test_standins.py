@@ -68,13 +68,6 @@ state_file = os.environ["FAKE_DOCKER_STATE"]
 state = json.load(open(state_file))
 args = sys.argv[1:]
 state["calls"].append(args)
-
-def save():
-    json.dump(state, open(state_file, "w"))
-
-def labels_from(changes):
-    return dict(re.findall(r'(\S+?)=(\S+)', " ".join(changes).replace("LABEL ", "")))
-
 status = 0
 if args[:2] == ["image", "inspect"]:
     name = args[-1]
@@ -96,11 +89,11 @@ elif args[0] == "build":
     state["images"][args[args.index("-t") + 1]] = {"Id": uuid.uuid4().hex, "Labels": labels}
 elif args[0] == "import":
     sys.stdin.buffer.read()
-    changes = [a for a, flag in zip(args[1:], args) if flag == "--change"]
-    state["images"][args[-1]] = {"Id": uuid.uuid4().hex, "Labels": labels_from(changes)}
+    changes = " ".join(a for a, flag in zip(args[1:], args) if flag == "--change").replace("LABEL ", "")
+    state["images"][args[-1]] = {"Id": uuid.uuid4().hex, "Labels": dict(re.findall(r'(\S+?)=(\S+)', changes))}
 else:  # pull, buildx: Docker Hub is out of reach, no buildx plugin
     status = 1
-save()
+json.dump(state, open(state_file, "w"))
 sys.exit(status)
 '''.replace("STANDIN", repr(STANDIN_LABEL))
 
@@ -139,15 +132,13 @@ class FakeDocker:
 
     def run(self, *images: str) -> list[list[str]]:
         """build.sh for these images; the docker commands it ran that change images."""
-        state = json.loads(self.state.read_text())
-        state["calls"] = []
-        self.state.write_text(json.dumps(state))
+        done = len(json.loads(self.state.read_text())["calls"])
         run = subprocess.run(
             ["bash", str(self.recipe / "build.sh"), *images],
             env=self.env, capture_output=True, text=True, timeout=120,
         )
         assert run.returncode == 0, f"build.sh failed:\n{run.stderr}"
-        calls = json.loads(self.state.read_text())["calls"]
+        calls = json.loads(self.state.read_text())["calls"][done:]
         return [c for c in calls if c[0] in ("build", "import", "pull") or c[:2] == ["image", "rm"]]
 
 

@@ -43,7 +43,9 @@ def jobs_running(command: str) -> list[dict]:
     return [job for job in jobs().values() if any(run.startswith(command) for run in commands(job))]
 
 
-def check_schema(schema: str, path: Path) -> None:
+@pytest.mark.parametrize("path", [*WORKFLOWS, DEPENDABOT], ids=lambda path: path.name)
+def test_github_configuration_matches_its_schema(path):
+    schema = "vendor.dependabot" if path == DEPENDABOT else "vendor.github-workflows"
     assert CHECK_JSONSCHEMA.exists(), (
         f"{CHECK_JSONSCHEMA} is missing: install tests/requirements.txt (bash tests/run does)"
     )
@@ -51,17 +53,6 @@ def check_schema(schema: str, path: Path) -> None:
         [CHECK_JSONSCHEMA, "--builtin-schema", schema, path], capture_output=True, text=True, timeout=120,
     )
     assert checked.returncode == 0, f"{path.relative_to(REPO)}:\n{checked.stdout}{checked.stderr}"
-
-
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
-def test_workflow_matches_the_schema(workflow):
-    check_schema("vendor.github-workflows", workflow)
-
-
-def test_dependabot_matches_the_schema():
-    check_schema("vendor.dependabot", DEPENDABOT)
-
-
 
 
 def test_matrix_runs_every_step():

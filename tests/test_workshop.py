@@ -20,7 +20,7 @@ import pytest
 from lessons import exercise_tests, lesson_facts
 from tools import docker_cli, proofs, workshop
 from tools.scoreboard import data as scoreboard_data
-from tools.series import SRC_APP, STEP_4, STEPS, Step, starting_point
+from tools.series import SRC_APP, STEP_4, STEPS, WORKSHOP_CORE, Step, starting_point
 from tools.workshop import doctor, rehearse, room, timetable
 
 TESTS = Path(__file__).parent
@@ -63,7 +63,8 @@ def test_exercise_fails_until_the_lesson_is_done(step):
 
 
 @is_exercise
-def test_every_exercise_has_a_task(step):
+def test_every_exercise_has_a_task(step, tmp_path):
+    """A prepared copy carries it as its README: with the stretch goal, without the host notes."""
     task = workshop.task_path(step)
     assert task.is_file(), f"{step.name} is an exercise, but {task.relative_to(workshop.REPO)} does not exist"
     text = task.read_text()
@@ -71,6 +72,12 @@ def test_every_exercise_has_a_task(step):
         f"{task.relative_to(workshop.REPO)}: a title, a **Goal.** and **What the check proves.**"
     )
     promised_failure(step)
+    readme = (workshop.prepare(step, tmp_path / step.name) / "README.md").read_text()
+    assert readme == workshop.attendee_text(step)
+    assert readme.startswith("# Exercise") and "Untouched, the check fails with" in readme, step.name
+    assert "For the host" not in readme, step.name
+    if stretch := timetable.host_note_fields(step).get("Stretch goal"):
+        assert stretch in readme, f"{step.name}: the stretch goal is for attendees too"
 
 
 @is_exercise
@@ -78,6 +85,7 @@ def test_the_model_answer_shows_every_change_the_lesson_makes(step, tmp_path):
     start, reference = tmp_path / "start", tmp_path / "reference"
     workshop.copy_as(starting_point(step), step, start)
     workshop.copy_app(step, reference)
+
     def differs(path: Path) -> bool:
         before = start / path.relative_to(reference)
         return not before.is_file() or before.read_bytes() != path.read_bytes()
@@ -160,18 +168,6 @@ def test_every_lesson_is_an_exercise():
     assert [step.name for step in workshop.exercises()] == [step.name for step in STEPS[1:]]
 
 
-def test_a_prepared_copy_carries_the_task_as_its_readme(tmp_path):
-    for step in workshop.exercises():
-        if not workshop.task_path(step).is_file():
-            continue
-        readme = (workshop.prepare(step, tmp_path / step.name) / "README.md").read_text()
-        assert readme == workshop.attendee_text(step)
-        assert readme.startswith("# Exercise") and "Untouched, the check fails with" in readme, step.name
-        assert "For the host" not in readme, step.name
-        if stretch := timetable.host_note_fields(step).get("Stretch goal"):
-            assert stretch in readme, f"{step.name}: the stretch goal is for attendees too"
-
-
 def test_an_exercise_on_the_final_result_copies_only_the_app(tmp_path, monkeypatch):
     """A lesson that builds on the root (extra 4) starts from the app, not the whole series."""
     monkeypatch.setattr(workshop, "TASKS", tmp_path / "tasks")
@@ -210,9 +206,9 @@ def agenda(section: str) -> list[tuple[int, int | None, str]]:
 
 
 def test_the_agendas_add_up():
-    text = timetable.guide_section(timetable.load_timings(), scoreboard_data.load())
-    slots = {s.step.name: s for s in (timetable.slot(step, timetable.load_timings(), scoreboard_data.load())
-                                      for step in workshop.exercises())}
+    timings, scoreboard = timetable.load_timings(), scoreboard_data.load()
+    text = timetable.guide_section(timings, scoreboard)
+    slots = {step.name: timetable.slot(step, timings, scoreboard) for step in workshop.exercises()}
     plans = {"Two hours": timetable.TWO_HOURS, "Half a day": timetable.HALF_DAY}
     for title, budget in plans.items():
         rows = agenda(text.split(f"### {title}\n")[1].split("\n### ")[0])
@@ -230,12 +226,12 @@ def test_the_agendas_add_up():
             if named := [name for name in slots if f"[{name}](" in what and what.startswith("[")]:
                 s = slots[named[0]]
                 assert minutes == s.block == timetable.EXERCISE_DEMO + s.minutes + timetable.DISCUSSION, what
-                assert s.minutes == s.work + math.ceil((s.failing_s + s.cold_s + s.warm_s) / 60), what
+                assert s.minutes == s.work + math.ceil(sum(s.checks_s) / 60), what
     half_day = text.split("### Half a day\n")[1]
     left_out = re.search(r"Left out for time, the longest first: ([^.]+)\.", half_day)
     left_out = left_out.group(1).split(", ") if left_out else []
     assert all(f"[{name}](" in half_day or name in left_out for name in slots), "the half day names every exercise"
-    assert all(name not in timetable.CORE for name in left_out), "the core lessons are never left out"
+    assert not {step.name for step in WORKSHOP_CORE} & set(left_out), "the core lessons are never left out"
 
 
 def test_the_timetable_says_where_each_time_comes_from():
@@ -404,7 +400,7 @@ def test_serve_fetches_each_package_once_and_each_image_on_its_first_pull_only(s
         assert fetched_blobs[0] and fetched_blobs[1] == fetched_blobs[0], f"blobs fetched upstream: {fetched_blobs}"
 
         room_ = room.Room(name, "127.0.0.1", index_port, registry_port,
-                                   index=docker_cli.Container(f"{name}-index", None))
+                          index=docker_cli.Container(f"{name}-index", None))
         folders = [tmp_path / f"copy-{n}" for n in range(2)]
         for folder in folders:
             workshop.copy_app(STEP_4, folder)

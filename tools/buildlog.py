@@ -20,7 +20,6 @@ _UV_PREPARED = re.compile(r"^Prepared (\d+) packages?\b")
 class Instruction:
     """One Dockerfile instruction as BuildKit ran it, e.g. 'RUN pip install …'."""
 
-    stage: str  # "[image 3/4]" without brackets
     text: str
     cached: bool = False
     output: list[str] = field(default_factory=list)
@@ -33,16 +32,12 @@ class Instruction:
         for a reuse); uv prints "Prepared N packages" when it fetched (or built) any.
         An instruction that runs both (pip installing uv, then uv) counts both.
         """
-        pip = [line for line in self.output if _PIP_DOWNLOAD.match(line)]
-        ran = bool(pip) or any(_PIP_RAN.match(line) for line in self.output)
-        uv = 0
-        if any(_UV_RAN.match(line) for line in self.output):
-            ran = True
-            prepared = [_UV_PREPARED.match(line) for line in self.output]
-            uv = sum(int(match.group(1)) for match in prepared if match)
-        if ran:
-            return len(pip) + uv
-        return None
+        pip = sum(1 for line in self.output if _PIP_DOWNLOAD.match(line))
+        uv_ran = any(_UV_RAN.match(line) for line in self.output)
+        if not (pip or uv_ran or any(_PIP_RAN.match(line) for line in self.output)):
+            return None
+        prepared = [match for line in self.output if uv_ran and (match := _UV_PREPARED.match(line))]
+        return pip + sum(int(match.group(1)) for match in prepared)
 
 
 @dataclass
@@ -66,13 +61,11 @@ def parse(text: str) -> BuildLog:
             number, stage, instruction = match.groups()
             # Only Dockerfile steps ("[image 3/4]"), not "[image internal] load …".
             if "/" in stage and number not in by_id:
-                by_id[number] = Instruction(stage, instruction)
-        elif match := _CACHED.match(line):
-            if match.group(1) in by_id:
-                by_id[match.group(1)].cached = True
-        elif match := _DONE.match(line):
-            if match.group(1) in by_id:
-                by_id[match.group(1)].seconds = float(match.group(2))
+                by_id[number] = Instruction(instruction)
+        elif (match := _CACHED.match(line)) and match.group(1) in by_id:
+            by_id[match.group(1)].cached = True
+        elif (match := _DONE.match(line)) and match.group(1) in by_id:
+            by_id[match.group(1)].seconds = float(match.group(2))
         elif (match := _OUTPUT.match(line)) and match.group(1) in by_id:
             by_id[match.group(1)].output.append(match.group(2))
         if match := _CONTEXT.search(line):

@@ -114,11 +114,7 @@ def broken(link: Link, source: Path, text: str, root: Path) -> str | None:
 def broken_links(source: Path, text: str | None = None, root: Path = REPO) -> list[str]:
     """`source`'s links that lead nowhere, as "line: target (why)"."""
     text = source.read_text() if text is None else text
-    problems = []
-    for link in links(text):
-        if why := broken(link, source, text, root):
-            problems.append(f"{link.line}: {link.target} ({why})")
-    return problems
+    return [f"{link.line}: {link.target} ({why})" for link in links(text) if (why := broken(link, source, text, root))]
 
 
 def main() -> int:

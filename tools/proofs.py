@@ -30,8 +30,8 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from tools import claims, workshop
-from tools.scoreboard.images import dockerfile_digest
-from tools.scoreboard.redact import redact
+from tools.scoreboard import dockerfile_digest
+from tools.scoreboard.data import redact
 from tools.series import BY_NAME, REPO, STEPS, Step, facts, starting_point
 from tools.workshop import rehearse
 
@@ -52,9 +52,7 @@ def against(step: Step, claim: claims.Claim) -> Step | None:
 
 def test_modules(step: Step, claim: claims.Claim) -> dict[str, Path]:
     """Each test the line names, with its module."""
-    return {
-        name: Path(os.path.normpath(readme(step).parent / target)) for target, name in claim.tests
-    }
+    return {name: Path(os.path.normpath(readme(step).parent / target)) for target, name in claim.tests}
 
 
 def _app_digest(step: Step, into) -> None:
@@ -105,12 +103,8 @@ def load(path: Path = PATH) -> dict:
 
 
 def find(data: dict, readme_path: Path, claim: claims.Claim) -> dict | None:
-    where = readme_path.relative_to(REPO).as_posix()
-    return next(
-        (e for e in data["lines"]
-         if e["readme"] == where and e["section"] == claim.section and e["text"] == claim.text),
-        None,
-    )
+    key = (readme_path.relative_to(REPO).as_posix(), claim.section, claim.text)
+    return next((e for e in data["lines"] if (e["readme"], e["section"], e["text"]) == key), None)
 
 
 def problems(step: Step, data: dict, text: str | None = None) -> list[str]:
@@ -138,7 +132,7 @@ def problems(step: Step, data: dict, text: str | None = None) -> list[str]:
 # --- running the tests ----------------------------------------------------------------
 
 
-def node_ids(step: Step, names: dict[str, Path]) -> list[str]:
+def node_ids(names: dict[str, Path]) -> list[str]:
     return sorted({f"{module.relative_to(REPO).as_posix()}::{name}" for name, module in names.items()})
 
 
@@ -194,16 +188,15 @@ def prove(step: Step, data: dict) -> dict:
     path = readme(step)
     lines = claims.claims(path.read_text())
     named = {name: module for claim in lines for name, module in test_modules(step, claim).items()}
-    here = run_tests(step, node_ids(step, named))
+    here = run_tests(step, node_ids(named))
     exercise = exercise_tests(step) if step.builds_on else []
     there: dict[str, dict] = {}
-    others = {against(step, claim).name for claim in lines if against(step, claim)}
-    for other in sorted(others | ({step.builds_on} if exercise else set())):
-        names = {
-            name: module for claim in lines if (o := against(step, claim)) and o.name == other
-            for name, module in test_modules(step, claim).items()
-        }
-        ids = node_ids(step, names) + (exercise if other == step.builds_on else [])
+    named_against: dict[str, dict[str, Path]] = {step.builds_on: {}} if exercise else {}
+    for claim in lines:
+        if other := against(step, claim):
+            named_against.setdefault(other.name, {}).update(test_modules(step, claim))
+    for other, names in sorted(named_against.items()):
+        ids = node_ids(names) + (exercise if other == step.builds_on else [])
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / f"{other}-as-{step.name}"
             if other == step.builds_on:

@@ -1,10 +1,9 @@
-"""Generated sections of the Markdown files: the one place their markers are parsed.
+"""The repository's Markdown files and their generated sections: the one place markers are parsed.
 
 A section sits between markers, each on a line of its own:
     <!-- dockerfile:begin --> ... <!-- dockerfile:end -->
     <!-- dockerfile:begin slim.Dockerfile --> ... <!-- dockerfile:end -->
-This module finds and fills sections; tools/docs/sections.py says what fills each, and
-`python -m tools.docs` fills every section of every file.
+tools/docs/sections.py says what fills each, and `python -m tools.docs` fills every section of every file.
 """
 
 import re
@@ -27,28 +26,28 @@ class Section(NamedTuple):
     argument: str  # "" when the marker has none
     content: str
 
+    @property
+    def marker(self) -> str:
+        return f"<!-- {self.name}:begin{' ' + self.argument if self.argument else ''} -->"
+
+
+def _section(match: re.Match) -> Section:
+    return Section(match.group(2), match.group(3) or "", match.group(4))
+
 
 def blocks(text: str) -> list[Section]:
-    """Every marked section, in order."""
-    return [Section(m.group(2), m.group(3) or "", m.group(4)) for m in _SECTION.finditer(text)]
+    return [_section(match) for match in _SECTION.finditer(text)]
 
 
 def stray_markers(text: str) -> list[str]:
     """Markers that open or close no section: unpaired, misnamed, or not on a line of their own."""
-    delimiters = set()
-    for match in _SECTION.finditer(text):
-        delimiters |= {match.start(1), match.start(5)}
+    delimiters = {start for match in _SECTION.finditer(text) for start in (match.start(1), match.start(5))}
     return [m.group(0) for m in _MARKER.finditer(text) if m.start() not in delimiters]
 
 
 def fill_all(text: str, render: Callable[[Section], str]) -> str:
     """Replace every section's content by render(section)."""
-
-    def replace(match):
-        section = Section(match.group(2), match.group(3) or "", match.group(4))
-        return match.group(1) + render(section) + match.group(5)
-
-    return _SECTION.sub(replace, text)
+    return _SECTION.sub(lambda match: match.group(1) + render(_section(match)) + match.group(5), text)
 
 
 def markdown_files(root: Path = REPO) -> list[Path]:
@@ -66,4 +65,3 @@ def title(markdown: Path) -> str:
         if line.startswith("# "):
             return line[2:].strip()
     raise ValueError(f"{markdown.relative_to(REPO)} has no `# ` title")
-

@@ -20,7 +20,6 @@ from tools.readmes import Section
 from tools.series import REPO
 
 COMMAND = "python -m tools.docs"
-WHOLE_FILE = "the whole file"
 
 
 @dataclass(frozen=True)
@@ -36,36 +35,29 @@ class Finding:
         return f"{where}: {self.problem}" if self.problem else where
 
 
-def marker(section: Section) -> str:
-    return f"<!-- {section.name}:begin{' ' + section.argument if section.argument else ''} -->"
-
-
 def generated_files() -> list[Path]:
     return sorted({*readmes.markdown_files(), *sections.WHOLE_FILES})
 
 
-def expected(path: Path, sources: sections.Sources) -> tuple[str, list[Finding]]:
-    """The file as it should read, and the parts of it that cannot be generated (left as they are)."""
+def expected(path: Path, current: str, sources: sections.Sources) -> tuple[str, list[Finding], list[Finding]]:
+    """The file as it should read, its stale parts, and the parts that cannot be generated (left as they are)."""
     if path in sections.WHOLE_FILES:
-        return sections.WHOLE_FILES[path](sources), []
-    text = path.read_text()
-    problems = [Finding(path, stray, "opens or closes no section") for stray in readmes.stray_markers(text)]
+        fresh = sections.WHOLE_FILES[path](sources)
+        return fresh, [Finding(path, "the whole file")] if fresh != current else [], []
+    outdated = []
+    problems = [Finding(path, stray, "opens or closes no section") for stray in readmes.stray_markers(current)]
 
     def render(section: Section) -> str:
         try:
-            return sections.render_section(path, section, sources)
+            content = sections.render_section(path, section, sources)
         except (ValueError, OSError) as error:
-            problems.append(Finding(path, marker(section), str(error)))
+            problems.append(Finding(path, section.marker, str(error)))
             return section.content
+        if content != section.content:
+            outdated.append(Finding(path, section.marker))
+        return content
 
-    return readmes.fill_all(text, render), problems
-
-
-def stale(path: Path, current: str, fresh: str) -> list[Finding]:
-    if path in sections.WHOLE_FILES:
-        return [Finding(path, WHOLE_FILE)] if current != fresh else []
-    pairs = zip(readmes.blocks(current), readmes.blocks(fresh), strict=False)
-    return [Finding(path, marker(old)) for old, new in pairs if old.content != new.content]
+    return readmes.fill_all(current, render), outdated, problems
 
 
 def refresh(paths: list[Path] | None = None, check: bool = False) -> tuple[list[Finding], list[Finding]]:
@@ -77,8 +69,8 @@ def refresh(paths: list[Path] | None = None, check: bool = False) -> tuple[list[
     outdated, problems = [], []
     for path in paths or generated_files():
         current = path.read_text() if path.exists() else ""
-        fresh, cannot = expected(path, sources)
-        outdated += stale(path, current, fresh)
+        fresh, stale, cannot = expected(path, current, sources)
+        outdated += stale
         problems += cannot
         if fresh != current and not check:
             path.write_text(fresh)

@@ -18,15 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE", help="only these files")
     args = parser.parse_args(argv)
-    paths = [path.resolve() for path in args.files]
-    given = dict(zip(paths, args.files, strict=False))
-    outside = [str(given[path]) for path in paths if not path.is_relative_to(docs.REPO)]
-    if outside:
+    paths = {path.resolve(): str(path) for path in args.files}  # resolved: as given
+    if outside := [given for path, given in paths.items() if not path.is_relative_to(docs.REPO)]:
         parser.error(f"not in the repository: {', '.join(outside)}")
-    missing = [str(given[path]) for path in paths if not path.is_file() and path not in sections.WHOLE_FILES]
-    if missing:
+    if missing := [given for path, given in paths.items() if not path.is_file() and path not in sections.WHOLE_FILES]:
         parser.error(f"no such file: {', '.join(missing)}")
-    outdated, problems = docs.refresh(paths or None, check=args.check)
+    outdated, problems = docs.refresh(list(paths) or None, check=args.check)
     for finding in outdated:
         print(f"{'stale' if args.check else 'updated'}: {finding}")
     for finding in problems:

@@ -8,8 +8,7 @@ import difflib
 from functools import cached_property
 from pathlib import Path
 
-from tools import proofs, workshop
-from tools.docs import steps_table
+from tools import proofs, readmes, workshop
 from tools.readmes import Section
 from tools.scoreboard import MARKDOWN_PATH, data, render
 from tools.series import REPO, STEPS, Step, starting_point
@@ -17,6 +16,7 @@ from tools.workshop import timetable
 
 ROOT_README = REPO / "README.md"
 STEP_OF = {step.path / "README.md": step for step in STEPS}
+FINAL_RESULT = "[Final result](#final-result)"  # the root README's section of that name
 
 
 class Sources:
@@ -39,11 +39,6 @@ def step_of(path: Path, section: Section) -> Step:
     if path not in STEP_OF:
         raise ValueError(f"a {section.name} section belongs in a step's README only")
     return STEP_OF[path]
-
-
-def only_in(path: Path, home: Path, section: Section) -> None:
-    if path != home:
-        raise ValueError(f"a {section.name} section belongs in {home.relative_to(REPO)} only")
 
 
 def fenced(language: str, body: str) -> str:
@@ -77,40 +72,41 @@ def scoreboard(path: Path, section: Section, sources: Sources) -> str:
     return render.step_section(sources.scoreboard, step_of(path, section).name, section.argument)
 
 
-def proven(path: Path, section: Section, sources: Sources) -> str:
-    return proofs.section(step_of(path, section), sources.proofs)
-
-
 def workshop_timings(path: Path, section: Section, sources: Sources) -> str:
-    only_in(path, workshop.GUIDE, section)
     return timetable.guide_section(sources.workshop_timings, sources.scoreboard)
 
 
-def room_cache(path: Path, section: Section, sources: Sources) -> str:
-    only_in(path, workshop.GUIDE, section)
-    return timetable.room_section(sources.workshop_timings)
+def folder_link(step: Step) -> str:
+    if step.folder == ".":
+        return FINAL_RESULT
+    readme = step.path / "README.md"
+    return f"[{readmes.title(readme)}]({readme.relative_to(REPO).as_posix()})"
 
 
-def servers(path: Path, section: Section, sources: Sources) -> str:
-    only_in(path, ROOT_README, section)
-    return render.servers_section(sources.scoreboard)
+def lesson(step: Step) -> str:
+    if not step.summary:
+        raise ValueError(f"{step.name} has no summary in tools/series.py: add its lesson in a line")
+    return step.summary
 
 
 def steps(path: Path, section: Section, sources: Sources) -> str:
-    only_in(path, ROOT_README, section)
-    return steps_table.render()
+    """A row per entry of tools/series.py, in its order: the step's README by its title, and its `summary`."""
+    rows = [f"| {folder_link(step)} | {lesson(step)} |" for step in STEPS]
+    return "\n".join(["| folder | lesson |", "| --- | --- |", *rows]) + "\n"
 
 
 RENDERERS = {
     "dockerfile": dockerfile,
     "diff": diff,
     "scoreboard": scoreboard,
-    "proofs": proven,
+    "proofs": lambda path, section, sources: proofs.section(step_of(path, section), sources.proofs),
     "workshop-timings": workshop_timings,
-    "room-cache": room_cache,
+    "room-cache": lambda path, section, sources: timetable.room_section(sources.workshop_timings),
     "steps": steps,
-    "servers": servers,
+    "servers": lambda path, section, sources: render.servers_section(sources.scoreboard),
 }
+# The sections that belong in one file only.
+HOMES = {"workshop-timings": workshop.GUIDE, "room-cache": workshop.GUIDE, "steps": ROOT_README, "servers": ROOT_README}
 
 # Files written whole from the data, with no markers.
 WHOLE_FILES = {MARKDOWN_PATH: lambda sources: render.document(sources.scoreboard)}
@@ -119,4 +115,6 @@ WHOLE_FILES = {MARKDOWN_PATH: lambda sources: render.document(sources.scoreboard
 def render_section(path: Path, section: Section, sources: Sources) -> str:
     if section.name not in RENDERERS:
         raise ValueError(f"no section is called {section.name!r}; known: {', '.join(RENDERERS)}")
+    if HOMES.get(section.name, path) != path:
+        raise ValueError(f"a {section.name} section belongs in {HOMES[section.name].relative_to(REPO)} only")
     return RENDERERS[section.name](path, section, sources)

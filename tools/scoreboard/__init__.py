@@ -2,24 +2,28 @@
 
     python -m tools.scoreboard            # or `bash tools/measure`, which sets up matplotlib
 
-images.py says which images are measured and measure.py measures one, phase by phase:
-builds.py (with lock_bump.py), image_facts.py, running.py and throughput.py, each within
-the image's time (deadline.py) in a session.py whose scratch.py is cleaned up after; a
-failure is recorded through redact.py. environment.py describes the machine, data.py keeps
-the results in docs/scoreboard.json, render.py turns that JSON into Markdown (a pure
-function, so a test re-renders the committed JSON and compares), chart.py draws
-docs/scoreboard.png and cli.py ties them together. Only chart.py needs a package outside
-the standard library.
+This module says which images are measured; measure.py measures one, phase by phase
+(builds.py with lock_bump.py, running.py, throughput.py), each within the image's time
+(deadline.py) in a session.py cleaned up after. data.py keeps the results in
+docs/scoreboard.json, render.py turns that JSON into Markdown (a pure function, so a test
+re-renders the committed JSON and compares), chart.py draws docs/scoreboard.png and cli.py
+ties them together. Only chart.py needs a package outside the standard library.
 """
 
-from tools.series import REPO
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.series import REPO, Step, Variant
 
 DOCS = REPO / "docs"
 JSON_PATH = DOCS / "scoreboard.json"
 MARKDOWN_PATH = DOCS / "scoreboard.md"
 CHART_PATH = DOCS / "scoreboard.png"
+IMAGE_REPOSITORY = "dockerizing-python-scoreboard"
 
-# How the throughput column is measured (measure.py runs it, render.py describes it).
+# How the throughput column is measured (throughput.py runs it, render.py describes it).
 LOAD_WORKERS = 2  # WORKERS in the container's environment
 LOAD_THREADS, LOAD_CONNECTIONS = 1, 50  # wrk -t, -c
 WARM_UP_S, LOAD_S = 2, 10
@@ -29,3 +33,55 @@ RECYCLE_AFTER, RECYCLE_LOAD_S = 100, 5
 OVERSIZED_HEADER_BYTES = 100_000
 # Workers for the stop-during-boot sample, so that some still boot when the first answers.
 BOOTING_WORKERS = 4
+
+
+@dataclass(frozen=True)
+class Image:
+    """One image of the series: a step's Dockerfile, or one of its variants."""
+
+    step: Step
+    variant: Variant | None = None
+
+    @property
+    def key(self) -> str:
+        return self.step.name + (f":{self.variant.name}" if self.variant else "")
+
+    @property
+    def dockerfile(self) -> str:
+        return self.variant.dockerfile if self.variant else "Dockerfile"
+
+    @property
+    def target(self) -> str | None:
+        return self.variant.target if self.variant else None
+
+    @property
+    def base(self) -> str:
+        return self.variant.base if self.variant else self.step.base
+
+    @property
+    def tag(self) -> str:
+        return f"{IMAGE_REPOSITORY}/{self.step.name}:{self.variant.name if self.variant else 'latest'}"
+
+
+def measured_images(steps: list[Step]) -> list[Image]:
+    """The images of `steps`, in the series' order: each step's own, then its variants."""
+    return [Image(step, variant) for step in steps for variant in (None, *step.variants)]
+
+
+_CACHE_MOUNT = re.compile(r"--mount=\S*\btype=cache\b")
+
+
+def uses_cache_mounts(dockerfile: Path) -> bool:
+    return bool(_CACHE_MOUNT.search(dockerfile.read_text()))
+
+
+# Parser directives change the build, unlike other comments.
+DIRECTIVE = re.compile(r"#\s*(syntax|escape|check)\s*=", re.I)
+
+
+def dockerfile_digest(path: Path) -> str:
+    """SHA-256 of what a Dockerfile builds: comments and blank lines change no image, so a
+    reworded comment does not ask for a new measurement; nor does a Windows line ending."""
+    lines = path.read_text().replace("\r\n", "\n").splitlines()
+    kept = [line for line in lines if line.strip() and (not line.lstrip().startswith("#") or DIRECTIVE.match(line))]
+    return hashlib.sha256("\n".join(kept).encode()).hexdigest()

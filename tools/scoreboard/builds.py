@@ -11,25 +11,9 @@ from pathlib import Path
 
 from tools import docker_cli
 from tools.durations import duration
-from tools.scoreboard.deadline import Deadline
-from tools.scoreboard.images import uses_cache_mounts
+from tools.scoreboard import uses_cache_mounts
 from tools.scoreboard.lock_bump import LOCK_BUMP, bump_lock
-from tools.scoreboard.scratch import throwaway_tag
-from tools.scoreboard.session import Session
-
-
-def empty_cache_mounts(deadline: Deadline) -> None:
-    """Empty every BuildKit cache mount (`RUN --mount=type=cache`) of the engine."""
-    docker_cli.docker(
-        "builder", "prune", "--force", "--filter", "type=exec.cachemount", timeout=deadline.left(120)
-    )
-
-
-def drop_layer_cache(deadline: Deadline) -> None:
-    """Forget every cached layer of the engine (images stay), keeping the cache mounts."""
-    docker_cli.docker(
-        "builder", "prune", "--force", "--all", "--filter", "type=regular", timeout=deadline.left(120)
-    )
+from tools.scoreboard.session import Session, throwaway_tag
 
 
 @dataclass
@@ -60,18 +44,20 @@ def from_scratch(session: Session) -> FromScratch:
     image, deadline = session.image, session.deadline
     result = FromScratch(uses_cache_mounts(image.step.path / image.dockerfile))
     for attempt in session.attempts("cold build"):
-        empty_cache_mounts(deadline)
+        docker_cli.docker("builder", "prune", "--force", "--filter", "type=exec.cachemount", timeout=deadline.left(120))
         result.folder, build = _build_fresh_copy(session, no_cache=True)
         result.cold.append(build.seconds)
         result.context_bytes.append(build.log.context_bytes)
         session.say(f"{session.phase}: {duration(build.seconds)}, context {build.log.context_bytes} B")
         _every_run_ran(session, build)
         if result.cache_mounts:
-            # BuildKit's --no-cache ignores cache mounts too; dropping the layer cache
-            # runs every instruction again with the mounts as the cold build left them.
+            # BuildKit's --no-cache ignores cache mounts too; dropping the layer cache (images
+            # stay) runs every instruction again with the mounts as the cold build left them.
             session.phase = session.phase_of("rebuild from scratch, cache mounts warm", attempt)
             session.scratch.remove_image(image.tag)
-            drop_layer_cache(deadline)
+            docker_cli.docker(
+                "builder", "prune", "--force", "--all", "--filter", "type=regular", timeout=deadline.left(120)
+            )
             result.folder, build = _build_fresh_copy(session)
             result.warm.append(build.seconds)
             session.say(f"{session.phase}: {duration(build.seconds)}")

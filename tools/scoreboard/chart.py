@@ -61,55 +61,43 @@ def draw(data: dict, path: Path) -> None:
     ok = [entry["status"] == "ok" for entry in entries]
     labels = [image_label(entry) for entry in entries]
     positions = list(range(len(entries)))
-    def value(entry, key):
-        return entry[key]["median"] if entry["status"] == "ok" else 0
+
+    def medians(key: str, failed: float | None = 0) -> list[float | None]:
+        """Each entry's median of `key`, `failed` for a failed image; None where the entry lacks the
+        column (measured before it existed, without wrk, or with no lock to bump)."""
+        return [(entry.get(key) or {}).get("median") if entry["status"] == "ok" else failed for entry in entries]
+
+    def bar_labels(values: list, shown, failed: str) -> list[str]:
+        return [shown(v) if v is not None else "—" if good else failed for v, good in zip(values, ok, strict=True)]
 
     height = 1.6 + 0.45 * max(len(entries), 2)
     figure, (size_axes, time_axes, load_axes) = plt.subplots(
         1, 3, figsize=(17, height), sharey=True, layout="constrained",
         gridspec_kw={"width_ratios": [1, 1.4, 1]},
     )
-    added = [entry["added_bytes"] / MB if good else 0 for entry, good in zip(entries, ok, strict=False)]
-    bars = size_axes.barh(positions, added, color="#4c72b0")
-    size_axes.bar_label(
-        bars, labels=[f"{mb:.0f} MB" if good else "failed" for mb, good in zip(added, ok, strict=False)],
-        padding=3, fontsize=9,
-    )
+    added = [entry["added_bytes"] / MB if good else None for entry, good in zip(entries, ok, strict=True)]
+    bars = size_axes.barh(positions, [mb or 0 for mb in added], color="#4c72b0")
+    size_axes.bar_label(bars, padding=3, fontsize=9, labels=bar_labels(added, "{:.0f} MB".format, "failed"))
     size_axes.set_title("Size added over the base image (MB)", fontsize=11)
     size_axes.set_yticks(positions, labels, fontsize=10)
     size_axes.invert_yaxis()  # the series top to bottom
 
     thickness = 0.27
-    cold = [value(entry, "cold_build_s") for entry in entries]
-    change = [value(entry, "code_change_rebuild_s") for entry in entries]
-    # Entries measured before the lock-change column, or without a lock to bump, have none.
-    lock = [(entry.get("lock_change_rebuild_s") or {}).get("median") if good else None
-            for entry, good in zip(entries, ok, strict=False)]
     for offset, times, name, color in (
-        (-thickness, cold, "cold build (no cache, empty cache mounts)", "#dd8452"),
-        (0, lock, "rebuild after one dependency changed", "#c44e52"),
-        (thickness, change, "rebuild after a one-line app change", "#55a868"),
+        (-thickness, medians("cold_build_s"), "cold build (no cache, empty cache mounts)", "#dd8452"),
+        (0, medians("lock_change_rebuild_s", None), "rebuild after one dependency changed", "#c44e52"),
+        (thickness, medians("code_change_rebuild_s"), "rebuild after a one-line app change", "#55a868"),
     ):
         bars = time_axes.barh(
             [p + offset for p in positions], [s or 0 for s in times], height=thickness,
             label=name, color=color,
         )
-        time_axes.bar_label(
-            bars, padding=3, fontsize=7,
-            labels=[duration(s) if s is not None else "—" if good else ""
-                    for s, good in zip(times, ok, strict=False)],
-        )
+        time_axes.bar_label(bars, padding=3, fontsize=7, labels=bar_labels(times, duration, ""))
     time_axes.set_title("Build time (s)", fontsize=11)
 
-    # Entries measured before the throughput column, or without wrk, have none.
-    rates = [(entry.get("throughput_rps") or {}).get("median") if good else None
-             for entry, good in zip(entries, ok, strict=False)]
+    rates = medians("throughput_rps", None)
     bars = load_axes.barh(positions, [rate or 0 for rate in rates], color="#8172b3")
-    load_axes.bar_label(
-        bars, padding=3, fontsize=9,
-        labels=[f"{rate:,.0f}" if rate is not None else "—" if good else "failed"
-                for rate, good in zip(rates, ok, strict=False)],
-    )
+    load_axes.bar_label(bars, padding=3, fontsize=9, labels=bar_labels(rates, "{:,.0f}".format, "failed"))
     if not any(rates):  # a panel of dashes: no axis around -0.05..0.05
         load_axes.set_xlim(0, 1)
         load_axes.set_xticks([])

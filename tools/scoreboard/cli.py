@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 
 from tools import docker_cli
 from tools.durations import duration
-from tools.scoreboard import CHART_PATH, JSON_PATH, data
-from tools.scoreboard.images import measured_images
+from tools.scoreboard import CHART_PATH, JSON_PATH, data, measured_images
 from tools.series import BY_NAME, REPO, STEPS
 
 DEFAULT_REPEAT = 3
@@ -48,8 +47,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="once each, the same as --repeat 1")
     parser.add_argument(
-        "--timeout", type=bounded(*TIMEOUT_BOUNDS, kind=float), default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
+        "--timeout", type=bounded(*TIMEOUT_BOUNDS, kind=float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
         help=f"give up on an image after this long, all its builds and runs together "
         f"(default {DEFAULT_TIMEOUT}, between {TIMEOUT_BOUNDS[0]} and {TIMEOUT_BOUNDS[1]})",
     )
@@ -58,8 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="measure nothing: only write the docs and READMEs again from docs/scoreboard.json",
     )
     args = parser.parse_args(argv)
-    unknown = [name for name in args.only if name not in BY_NAME]
-    if unknown:
+    if unknown := [name for name in args.only if name not in BY_NAME]:
         parser.error(f"unknown step {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
     if args.quick:
         args.repeat = 1
@@ -91,16 +88,14 @@ def main(argv: list[str] | None = None) -> int:
         say(f"Docker is needed to build and run the images: {reason}")
         return 2
 
-    from tools.scoreboard import environment  # only when measuring
-    from tools.scoreboard.measure import measure
+    from tools.scoreboard.measure import environment, measure  # only when measuring
 
-    steps = [step for step in STEPS if not args.only or step.name in args.only]
     every_key = [image.key for image in measured_images(STEPS)]
     run_id = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    run = environment.environment(args.repeat)
+    run = environment(args.repeat)
     results = data.load()
     started, failed = time.monotonic(), []
-    images = measured_images(steps)
+    images = measured_images([step for step in STEPS if not args.only or step.name in args.only])
     for number, image in enumerate(images, 1):
         say(f"{image.key} ({number}/{len(images)}): {image.dockerfile}"
             f"{f' target {image.target}' if image.target else ''} on {image.base}, "

@@ -1,23 +1,79 @@
-"""Measures one image of the series: every phase in turn, then its scoreboard entry.
+"""Measures one image of the series: every phase in turn, then its scoreboard entry; and
+what the run measured with.
 
 A failure is recorded, not raised: the entry's status says "failed", at which phase, and
 the end of the log.
 """
 
+import os
 import subprocess
 import time
 from collections.abc import Callable
 
-from tools import docker_cli
+from tools import docker_cli, machine
 from tools.durations import duration
-from tools.scoreboard import builds, image_facts, running
-from tools.scoreboard.data import spread
+from tools.scoreboard import (
+    LOAD_CONNECTIONS,
+    LOAD_S,
+    LOAD_THREADS,
+    LOAD_WORKERS,
+    WARM_UP_S,
+    Image,
+    builds,
+    dockerfile_digest,
+    running,
+)
+from tools.scoreboard.data import redact, spread
 from tools.scoreboard.deadline import Deadline, OutOfTime
-from tools.scoreboard.images import Image, dockerfile_digest
-from tools.scoreboard.redact import redact
 from tools.scoreboard.session import Session
-from tools.scoreboard.throughput import LoadTestFailed, oversized_header, recycling, throughput
 from tools.series import REPO
+
+
+def environment(repeat: int) -> dict:
+    """The machine and the Docker a run measured with (no host names, no paths)."""
+    described = machine.describe()
+    return {
+        "machine": {
+            **{key: described[key] for key in ("os", "arch", "cpu", "cpus", "memory_bytes")},
+            # Other work on the machine skews timings; this says how busy it was.
+            "load_average_at_start": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
+        },
+        "docker": {key: described[f"docker_{key}"] for key in ("engine", "os")} | {"compose": described["compose"]},
+        "repeat": repeat,
+        "load_test": {
+            "wrk": running.wrk_version(),
+            "threads": LOAD_THREADS,
+            "connections": LOAD_CONNECTIONS,
+            "warm_up_s": WARM_UP_S,
+            "duration_s": LOAD_S,
+            "workers": LOAD_WORKERS,
+        },
+    }
+
+
+def base_facts(base: str) -> dict:
+    try:
+        standin = docker_cli.is_standin(base)
+    except docker_cli.DockerError:
+        raise docker_cli.DockerError(
+            f"the base image {base} is not present: run `tools/standins/build.sh {base}` "
+            "(it pulls, or builds an offline stand-in)"
+        ) from None
+    return {
+        "image": base,
+        "standin": standin,
+        "size_bytes": docker_cli.image_size(base),
+        "layers": docker_cli.image_layers(base),
+    }
+
+
+def built_facts(tag: str) -> dict:
+    healthcheck = (docker_cli.image_config(tag).get("Healthcheck") or {}).get("Test") or ["NONE"]
+    return {
+        "size_bytes": docker_cli.image_size(tag),
+        "layers": docker_cli.image_layers(tag),
+        "healthcheck": healthcheck != ["NONE"],
+    }
 
 
 def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None] = print) -> dict:
@@ -34,19 +90,19 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
     began = time.monotonic()
     session = Session(image, repeat, Deadline(timeout), say)
     try:
-        entry["base"] = image_facts.base_facts(image.base)
+        entry["base"] = base_facts(image.base)
         fresh = builds.from_scratch(session)
         noop = builds.without_change(session, fresh.folder)
         app = builds.after_app_change(session, fresh.folder)
         lock = builds.after_lock_change(session, fresh.folder)
         session.phase = "inspecting the image"
-        built = image_facts.built_facts(image.tag)
+        built = built_facts(image.tag)
         runs = running.start_and_stop(session)
-        served = throughput(session)
+        served = running.throughput(session)
         # The server's facts, where the server is what a row compares: the final's rows.
         server = image.step.production_checks
-        recycled = recycling(session) if server else None
-        header = oversized_header(session) if server else None
+        recycled = running.recycling(session) if server else None
+        header = running.oversized_header(session) if server else None
         entry.update({
             "size_bytes": built["size_bytes"],
             "added_bytes": built["size_bytes"] - entry["base"]["size_bytes"],
@@ -89,7 +145,7 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
         failed(entry, session, redact(error.log.tail(), session.scratch.root, REPO))
     except (OutOfTime, subprocess.TimeoutExpired):
         failed(entry, session, f"took longer than --timeout {duration(timeout, digits=0)}")
-    except (docker_cli.DockerError, LoadTestFailed, OSError) as error:
+    except (docker_cli.DockerError, running.LoadTestFailed, OSError) as error:
         failed(entry, session, redact(str(error), session.scratch.root, REPO))
     finally:
         session.scratch.clean()

@@ -65,31 +65,21 @@ def yes_no(value) -> str:
     return MISSING if value is None else "yes" if value else "no"
 
 
-def user(entry: dict) -> str:
-    uid, name = entry["user"]["uid"], entry["user"]["name"]
-    return f"{name} ({uid})" if name else f"uid {uid}"
-
-
 def label(entry: dict, linked: bool, repo: str, root_readme: str) -> str:
     """How a table names an image: the step (linked from the overview) and the variant."""
     if not linked:
-        if entry["variant"] is None:
-            return f"`{entry['dockerfile']}`"
         where = f"`{entry['dockerfile']}`" + (f", target `{entry['target']}`" if entry["target"] else "")
-        return f"{entry['variant']} ({where})"
-    if entry["step"] == "final":
-        name = f"[final result]({root_readme}#final-result)"
-    else:
-        name = f"[{entry['step']}]({repo}{entry['step']}/README.md)"
+        return f"{entry['variant']} ({where})" if entry["variant"] else where
+    step = entry["step"]
+    name = f"[final result]({root_readme}#final-result)" if step == "final" else f"[{step}]({repo}{step}/README.md)"
     return name + (f": {entry['variant']}" if entry["variant"] else "")
 
 
 def row(entry: dict, linked: bool, repo: str, root_readme: str) -> list[str]:
-    cells = [label(entry, linked, repo, root_readme)]
-    cells.append(f"`{entry['base']['image']}`" if "base" in entry else MISSING)
+    cells = [label(entry, linked, repo, root_readme), f"`{entry['base']['image']}`" if "base" in entry else MISSING]
     if entry["status"] != "ok":
-        failed = f"**failed** ({entry['phase']})"
-        return cells + [failed] + [MISSING] * (len(HEADER) - len(cells) - 1)
+        return [*cells, f"**failed** ({entry['phase']})"] + [MISSING] * (len(HEADER) - len(cells) - 1)
+    uid, name = entry["user"]["uid"], entry["user"]["name"]
     return cells + [
         human_bytes(entry["size_bytes"]),
         f"+{human_bytes(entry['added_bytes'])}",
@@ -104,17 +94,19 @@ def row(entry: dict, linked: bool, repo: str, root_readme: str) -> list[str]:
         median_time(entry["startup_s"]),
         median_time(entry["stop_s"]),
         throughput(entry),
-        user(entry),
+        f"{name} ({uid})" if name else f"uid {uid}",
         str(entry["workers"]),
         yes_no(entry["healthcheck"]),
     ]
 
 
+def markdown_table(header: tuple[str, ...], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(cells) + " |" for cells in (header, *rows)]
+    return "\n".join([lines[0], "|" + " --- |" * len(header), *lines[1:]]) + "\n"
+
+
 def table(entries: list[dict], linked: bool, repo: str = "", root_readme: str = "") -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|" + " --- |" * len(HEADER)]
-    for entry in entries:
-        lines.append("| " + " | ".join(row(entry, linked, repo, root_readme)) + " |")
-    return "\n".join(lines) + "\n"
+    return markdown_table(HEADER, [row(entry, linked, repo, root_readme) for entry in entries])
 
 
 def machine(run: dict) -> str:
@@ -155,24 +147,18 @@ def dates(run_ids: list[str]) -> str:
 
 def about(data: dict, entries: list[dict], json_link: str, root_readme: str) -> str:
     """When, on what and from which base images `entries` were measured."""
-    runs = list(dict.fromkeys(entry["run"] for entry in entries))
     groups: dict[str, list[str]] = {}  # runs on the same machine and Docker, together
-    for run_id in runs:
+    for run_id in dict.fromkeys(entry["run"] for entry in entries):
         groups.setdefault(setting(data["runs"][run_id]), []).append(run_id)
     samples = f"every sample, with min and max, is in [scoreboard.json]({json_link})"
     if len(groups) == 1:
         ((described, run_ids),) = groups.items()
-        return (
-            f"Measured {dates(run_ids)} {described}; base images: {bases(entries, root_readme)}; "
-            f"{samples}.\n"
-        )
+        return f"Measured {dates(run_ids)} {described}; base images: {bases(entries, root_readme)}; {samples}.\n"
     lines = [f"Measured on {len(groups)} different setups ({samples}):", ""]
     for described, run_ids in groups.items():
         measured = [entry for entry in entries if entry["run"] in run_ids]
         names = ", ".join(entry["key"] for entry in measured)
-        lines.append(
-            f"- {names}: {dates(run_ids)} {described}; base images: {bases(measured, root_readme)}."
-        )
+        lines.append(f"- {names}: {dates(run_ids)} {described}; base images: {bases(measured, root_readme)}.")
     return "\n".join(lines) + "\n"
 
 
@@ -190,16 +176,13 @@ def overview(data: dict, repo: str, root_readme: str, chart: str, json_link: str
     entries = data["images"]
     if not entries:
         return not_measured("")
-    return (
-        about(data, entries, json_link, root_readme)
-        + "\n"
-        + measuring_time(entries)
-        + "\n"
-        + table(entries, linked=True, repo=repo, root_readme=root_readme)
-        + "\n"
-        + "![Size added over the base image, cold, lock-change and app-change build times, and throughput, "
-        + f"per image]({chart})\n"
-    )
+    return "\n".join([
+        about(data, entries, json_link, root_readme),
+        measuring_time(entries),
+        table(entries, linked=True, repo=repo, root_readme=root_readme),
+        f"![Size added over the base image, cold, lock-change and app-change build times, and throughput, "
+        f"per image]({chart})\n",
+    ])
 
 
 def root_section(data: dict) -> str:
@@ -220,31 +203,28 @@ def step_section(data: dict, step: str, beside: str = "") -> str:
         if other is not None and other["run"] == ours["run"]:
             entries = [other, *entries]
     labelled = len({entry["step"] for entry in entries}) > 1
-    return (
-        about(data, entries, "../docs/scoreboard.json", "../README.md")
-        + "\n"
-        + table(entries, linked=labelled, repo="../", root_readme="../README.md")
-        + compared
-        + "\nEvery step side by side: [Measured](../README.md#measured); what each column "
-        + "means: [the scoreboard](../docs/scoreboard.md).\n"
+    return "\n".join([
+        about(data, entries, "../docs/scoreboard.json", "../README.md"),
+        table(entries, linked=labelled, repo="../", root_readme="../README.md") + compared,
+        "Every step side by side: [Measured](../README.md#measured); what each column means: "
+        "[the scoreboard](../docs/scoreboard.md).\n",
+    ])
+
+
+def _compared(what: str, ours: dict, theirs: dict, shown: tuple[str, str], more: str, less: str, unit="") -> str:
+    """One figure of two images as shown, ours against theirs to a percent ("30 % less") unless
+    equal as shown, and whether every sample of one lies beyond every sample of the other."""
+    change = (ours["median"] - theirs["median"]) / theirs["median"] * 100 if theirs["median"] else 0
+    how = "equal as shown" if shown[0] == shown[1] or not round(change) else (
+        f"{abs(change):.0f} % {more if change > 0 else less}"
     )
-
-
-def _change(ours: float, theirs: float, shown: tuple[str, str], more: str, less: str) -> str:
-    """"30 % less": ours against theirs, to a percent, unless the figures as shown are equal."""
-    change = (ours - theirs) / theirs * 100 if theirs else 0
-    if shown[0] == shown[1] or not round(change):
-        return "equal as shown"
-    return f"{abs(change):.0f} % {more if change > 0 else less}"
-
-
-def _spread(ours: dict, theirs: dict) -> str:
-    """Whether every sample of one lies beyond every sample of the other."""
     if ours["min"] <= theirs["max"] and theirs["min"] <= ours["max"]:
-        return "the samples overlap: this run cannot tell the two apart"
-    counts = {len(ours["samples"]), len(theirs["samples"])}
-    each = f"{counts.pop()} each" if len(counts) == 1 else " and ".join(map(str, sorted(counts)))
-    return f"every sample of one lies beyond every sample of the other ({each})"
+        spread = "the samples overlap: this run cannot tell the two apart"
+    else:
+        counts = {len(ours["samples"]), len(theirs["samples"])}
+        each = f"{counts.pop()} each" if len(counts) == 1 else " and ".join(map(str, sorted(counts)))
+        spread = f"every sample of one lies beyond every sample of the other ({each})"
+    return f"- **{what}**: {shown[0]} against {shown[1]}{unit} ({how}); {spread}."
 
 
 def side_by_side(ours: dict, other: dict | None, step: str, beside: str) -> str:
@@ -259,21 +239,14 @@ def side_by_side(ours: dict, other: dict | None, step: str, beside: str) -> str:
         f"- **size**: {human_bytes(ours['size_bytes'])} against {human_bytes(other['size_bytes'])}; "
         f"added over the base: {human_bytes(ours['added_bytes'])} against {human_bytes(other['added_bytes'])}."
     )
-    timings = (("cold_build_s", "cold build"), ("startup_s", "start-up"), ("stop_s", "`docker stop`"))
-    for field, what in timings:
+    for field, what in (("cold_build_s", "cold build"), ("startup_s", "start-up"), ("stop_s", "`docker stop`")):
         mine, theirs = ours[field], other[field]
         shown = (duration(mine["median"]), duration(theirs["median"]))
-        lines.append(
-            f"- **{what}**: {shown[0]} against {shown[1]} "
-            f"({_change(mine['median'], theirs['median'], shown, 'longer', 'shorter')}); {_spread(mine, theirs)}."
-        )
+        lines.append(_compared(what, mine, theirs, shown, "longer", "shorter"))
     mine, theirs = ours.get("throughput_rps"), other.get("throughput_rps")
     if mine and theirs:
         shown = (throughput(ours), throughput(other))
-        lines.append(
-            f"- **throughput**: {shown[0]} against {shown[1]} requests per second "
-            f"({_change(mine['median'], theirs['median'], shown, 'more', 'fewer')}); {_spread(mine, theirs)}."
-        )
+        lines.append(_compared("throughput", mine, theirs, shown, "more", "fewer", " requests per second"))
     return "\n".join(lines) + "\n"
 
 
@@ -387,10 +360,9 @@ def server_row(entry: dict) -> list[str]:
 
 def servers_section(data: dict) -> str:
     """The root README's comparison of servers, from the final's rows."""
-    entries = [e for e in data["images"] if e["key"] in SERVERS and e["status"] == "ok"]
+    measured = {entry["key"]: entry for entry in data["images"] if entry["status"] == "ok"}
+    entries = [measured[key] for key in SERVERS if key in measured]
     if not entries:
         return not_measured(" --only final")
-    entries.sort(key=lambda e: list(SERVERS).index(e["key"]))
-    lines = ["| " + " | ".join(SERVER_HEADER) + " |", "|" + " --- |" * len(SERVER_HEADER)]
-    lines += ["| " + " | ".join(server_row(entry)) + " |" for entry in entries]
-    return about(data, entries, "docs/scoreboard.json", "") + "\n" + "\n".join(lines) + "\n"
+    rows = [server_row(entry) for entry in entries]
+    return about(data, entries, "docs/scoreboard.json", "") + "\n" + markdown_table(SERVER_HEADER, rows)

@@ -74,8 +74,8 @@ def task_parts(step: Step) -> tuple[str, str]:
 
 
 def promised_failure(step: Step) -> str | None:
-    """What the task says the untouched check fails with."""
-    match = PROMISE.search(task_path(step).read_text()) if task_path(step).is_file() else None
+    """What the task, before its host notes, says the untouched check fails with."""
+    match = PROMISE.search(task_parts(step)[0]) if task_path(step).is_file() else None
     return match.group(1) if match else None
 
 

@@ -18,11 +18,14 @@ def _exercise(name: str):
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-
 def _copies(text: str) -> int:
     if not text.isdigit() or int(text) < 2:
         raise argparse.ArgumentTypeError("at least 2 copies: the first fills the cache, the others use it")
     return int(text)
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -33,15 +36,13 @@ def main(argv: list[str]) -> int:
     prepare_.add_argument("step", type=_exercise)
     prepare_.add_argument("--force", action="store_true", help="start over: replace an existing copy")
     check_ = commands.add_parser("check", help="run the step's tests on workshop/work/STEP")
-    check_.add_argument(
-        "step", type=_exercise, nargs="?", help="default: the exercise whose folder you are in",
-    )
+    check_.add_argument("step", type=_exercise, nargs="?", help="default: the exercise whose folder you are in")
     answer_ = commands.add_parser("answer", help="the model answer: the lesson's changes, as a diff")
     answer_.add_argument("step", type=_exercise)
     doctor_ = commands.add_parser("doctor", help="is this machine ready for the workshop?")
     doctor_.add_argument("--no-docker", action="store_true", help="only the checks that need no Docker")
     rehearse_ = commands.add_parser(
-        "rehearse", help="check every exercise untouched and solved, and record how long the checks take",
+        "rehearse", help="check every exercise untouched and solved, and record how long the checks take"
     )
     rehearse_.add_argument("steps", nargs="*", type=_exercise, metavar="STEP", help="only these (default: all)")
     rehearse_.add_argument("--room", type=_copies, metavar="COPIES",
@@ -129,35 +130,32 @@ def main(argv: list[str]) -> int:
         return 0 if done else 1
 
     if args.command == "rehearse":
+        from tools.docs import cli  # the guide's timetable and room figures, written as every document's sections are
         from tools.workshop import rehearse
 
         if args.room:
             try:
                 if reason := docker_cli.unreachable_reason():
                     raise docker_cli.DockerError(reason)
-                measured = room.measure(STEP_4, args.room, say=lambda line: print(line, flush=True))
+                measured = room.measure(STEP_4, args.room, say=say)
             except (docker_cli.DockerError, subprocess.TimeoutExpired) as error:
                 print(f"nothing measured: {error}", file=sys.stderr)
                 return 1
             rehearse.record_room(measured)
-            from tools.docs import cli
-
             return cli.main([str(GUIDE)])
         steps = args.steps or exercises()
-        if not rehearse.ready_bases(say=lambda line: print(line, flush=True)):
+        if not rehearse.ready_bases(say=say):
             print("the base images are missing: see `python3 -m tools.workshop doctor`", file=sys.stderr)
             return 2
         results = {}
         for step in steps:
             try:
-                results[step.name] = rehearse.rehearse(step, say=lambda line: print(line, flush=True))
+                results[step.name] = rehearse.rehearse(step, say=say)
             except rehearse.EngineGone as error:
                 print(f"{error}\nnothing recorded for {step.name}; rehearse it again once Docker answers",
                       file=sys.stderr)
                 break
             rehearse.record({step.name: results[step.name]})  # kept even if a later one breaks
-        from tools.docs import cli  # the timetable in the guide, written as every document's sections are
-
         cli.main([str(GUIDE)])
         bad = [name for name, result in results.items() if not result["ok"]]
         print(f"rehearsed {len(results)}: " + (f"PROBLEMS in {', '.join(bad)}" if bad else "every one fair"))

@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools import docker_cli
 from tools.series import STEPS
 from tools.workshop import REPO
 
@@ -208,8 +209,6 @@ def check_compose() -> Result:
 
 def check_buildkit() -> Result:
     """A one-line build with a cache mount, through Compose as the check builds."""
-    from tools import docker_cli
-
     base = "python:3.11-slim"
     if run("docker", "image", "inspect", base, timeout=30).returncode != 0:
         return Result("BuildKit", None, f"not tried: it builds on {base}, which is missing", "see the base images")
@@ -227,8 +226,6 @@ def check_buildkit() -> Result:
 
 
 def check_base_images() -> list[Result]:
-    from tools import docker_cli
-
     results = []
     for image in base_images():
         try:

@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 import json
 import os
-import re
 import signal
 import subprocess
 import time
@@ -20,16 +19,7 @@ from tools import docker_cli
 from tools.durations import duration
 from tools.machine import describe
 from tools.series import Step, starting_point
-from tools.workshop import (
-    REPO,
-    TIMINGS_DATA,
-    WORK,
-    check_command,
-    prepare,
-    shown,
-    solve,
-    task_parts,
-)
+from tools.workshop import REPO, TIMINGS_DATA, WORK, check_command, prepare, promised_failure, shown, solve
 from tools.workshop.timetable import load_timings
 
 CHECK_TIMEOUT = 45 * 60
@@ -38,12 +28,6 @@ REHEARSALS = WORK / "rehearsal"
 
 class EngineGone(RuntimeError):
     """Docker stopped answering: the times say nothing about the exercise, record none."""
-
-
-def promise(step: Step) -> str | None:
-    """What the task says the untouched check fails with."""
-    match = re.search(r"^Untouched, the check fails with `([^`]+)`", task_parts(step)[0], re.M)
-    return match.group(1) if match else None
 
 
 def run_check(step: Step, folder: Path, log: Path) -> dict:
@@ -97,7 +81,7 @@ def rehearse(step: Step, say=print) -> dict:
     folder = REHEARSALS / step.name
     folder.parent.mkdir(parents=True, exist_ok=True)
     logs = {phase: REHEARSALS / f"{step.name}.{phase}.log" for phase in ("untouched", "cold", "warm")}
-    expected = promise(step)
+    expected = promised_failure(step)
     record = {"rehearsed": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     problems = []
     prepare(step, folder, force=True)
