@@ -96,11 +96,8 @@ _ON_PATH = "import shutil, sys; print(*filter(shutil.which, sys.argv[1:]))"
 
 
 def in_image(image: str, *command: str, user: str = "0", env: dict[str, str] | None = None) -> str:
-    """Output of `command` in a throwaway container of `image`, as root unless told.
-
-    Root reads every directory whatever USER the image sets; a fresh container shows the
-    image, not what the app wrote since; and a probe never writes the .pyc it looks for.
-    """
+    """Output of `command` in a throwaway container of `image`, as root unless told: root reads every
+    directory, a fresh container shows the image alone, and a probe never writes the .pyc it looks for."""
     env = {"PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
     return docker_cli.docker(
         "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--user", user,
@@ -110,10 +107,8 @@ def in_image(image: str, *command: str, user: str = "0", env: dict[str, str] | N
 
 
 def find_paths(image: str, *names: str, user: str = "0") -> list[str]:
-    """Paths in the image whose last part is one of `names`; an absolute name: that path.
-
-    An unreadable directory fails the search (DockerError) rather than read as absent.
-    """
+    """Paths in the image whose last part is one of `names` (an absolute name: that path, if it exists).
+    An unreadable directory fails the search (DockerError) rather than read as absent."""
     return in_image(image, "python3", "-c", _FIND, *names, user=user).splitlines()
 
 

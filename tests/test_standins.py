@@ -29,20 +29,13 @@ done
 """
 
 
-def _labels(image: str) -> dict[str, str] | None:
-    try:
-        found = docker_cli.docker("image", "inspect", "--format", "{{json .Config.Labels}}", image)
-    except docker_cli.DockerError:
-        return None
-    return json.loads(found) or {}
-
-
 @pytest.mark.parametrize("image", PYTHON_BASES)
 def test_python_base_ships_its_standard_library_without_bytecode(image):
     if reason := docker_cli.unreachable_reason():
         pytest.skip(f"Docker is needed: {reason}")
-    labels = _labels(image)
-    if labels is None:
+    try:
+        labels = json.loads(docker_cli.docker("image", "inspect", "--format", "{{json .Config.Labels}}", image)) or {}
+    except docker_cli.DockerError:
         pytest.skip(f"{image} is not present: tests/run pulls it or builds its stand-in")
     report = docker_cli.docker(
         "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--user", "0",
@@ -84,9 +77,8 @@ if args[:2] == ["image", "inspect"]:
 elif args[:2] == ["image", "rm"]:
     state["images"] = {n: i for n, i in state["images"].items() if i["Id"] != args[2]}
 elif args[0] == "build":
-    labels = {STANDIN: "true"}
-    labels.update(a.split("=", 1) for a, flag in zip(args[1:], args) if flag == "--label")
-    state["images"][args[args.index("-t") + 1]] = {"Id": uuid.uuid4().hex, "Labels": labels}
+    labels = dict(a.split("=", 1) for a, flag in zip(args[1:], args) if flag == "--label")
+    state["images"][args[args.index("-t") + 1]] = {"Id": uuid.uuid4().hex, "Labels": {STANDIN: "true", **labels}}
 elif args[0] == "import":
     sys.stdin.buffer.read()
     changes = " ".join(a for a, flag in zip(args[1:], args) if flag == "--change").replace("LABEL ", "")

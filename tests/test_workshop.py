@@ -44,12 +44,8 @@ def promised_failure(step: Step) -> str:
 def test_exercise_fails_until_the_lesson_is_done(step):
     """The untouched exercise fails a test of its lesson's facts, with the words its task promises.
 
-    `python -m tools.proofs` runs those tests (the ones that depend on a fact in which the
-    step differs from its starting point) on a prepared copy and records each outcome in
-    docs/proofs.json; this reads the record, tells a stale one, and asks for at least one
-    failure whose message holds the task's promise. The other half, that the
-    solution passes them, is the suite itself: it checks the reference folder against the
-    same expectations.
+    `python -m tools.proofs` records those tests' outcomes on a prepared copy in docs/proofs.json;
+    this tells a stale record and asks for a failure whose message holds the promise.
     """
     assert exercise_tests(step), (
         f"no test reads the facts in which {step.name} differs from {starting_point(step).name} "
@@ -85,13 +81,10 @@ def test_the_model_answer_shows_every_change_the_lesson_makes(step, tmp_path):
     start, reference = tmp_path / "start", tmp_path / "reference"
     workshop.copy_as(starting_point(step), step, start)
     workshop.copy_app(step, reference)
-
-    def differs(path: Path) -> bool:
-        before = start / path.relative_to(reference)
-        return not before.is_file() or before.read_bytes() != path.read_bytes()
-
     changed = {
-        path.relative_to(reference).as_posix() for path in reference.rglob("*") if path.is_file() and differs(path)
+        name for path in reference.rglob("*") if path.is_file()
+        if not (before := start / (name := path.relative_to(reference).as_posix())).is_file()
+        or before.read_bytes() != path.read_bytes()
     } - {"README.md"}
     answer = workshop.model_answer(step)
     shown = set(re.findall(r"^\+\+\+ b/(.+)$", answer, re.M))
@@ -136,10 +129,6 @@ def test_prepare_copies_the_starting_point_answering_as_the_step(tmp_path):
     assert not (copy / "attendee.txt").exists()
 
 
-# What the check prints comes from the suite's and the tools' own messages.
-MESSAGE_SOURCES = [*TESTS.glob("*.py"), *(workshop.REPO / "tools").rglob("*.py")]
-
-
 @is_exercise
 def test_every_exercise_has_host_notes(step):
     """The facilitator notes: objective, demo, discussion, two mistakes with the check's words,
@@ -155,7 +144,8 @@ def test_every_exercise_has_host_notes(step):
     assert timetable.work_minutes(step), f"{task}: **Work time.** starts with `N minutes`"
     mistakes = timetable.mistakes(step)
     assert len(mistakes) == 2, f"{task}: two numbered likely mistakes, found {len(mistakes)}"
-    sources = "\n".join(path.read_text() for path in MESSAGE_SOURCES)
+    # What the check prints comes from the suite's and the tools' own messages.
+    sources = "\n".join(path.read_text() for path in [*TESTS.glob("*.py"), *(workshop.REPO / "tools").rglob("*.py")])
     for text, message in mistakes:
         assert message, f"{task}: say what the check prints for: {text[:80]}"
         assert message in sources, (
@@ -198,20 +188,14 @@ def test_solving_a_copy_puts_the_reference_in_its_place(tmp_path):
     assert files(copy) == files(step.path)
 
 
-AGENDA_ROW = re.compile(r"^\| (\d+):(\d\d) \|\s*(\d*)\s*\| (.*) \|$", re.M)
-
-
-def agenda(section: str) -> list[tuple[int, int | None, str]]:
-    return [(int(h) * 60 + int(m), int(n) if n else None, what) for h, m, n, what in AGENDA_ROW.findall(section)]
-
-
 def test_the_agendas_add_up():
     timings, scoreboard = timetable.load_timings(), scoreboard_data.load()
     text = timetable.guide_section(timings, scoreboard)
     slots = {step.name: timetable.slot(step, timings, scoreboard) for step in workshop.exercises()}
-    plans = {"Two hours": timetable.TWO_HOURS, "Half a day": timetable.HALF_DAY}
-    for title, budget in plans.items():
-        rows = agenda(text.split(f"### {title}\n")[1].split("\n### ")[0])
+    for title, budget in {"Two hours": timetable.TWO_HOURS, "Half a day": timetable.HALF_DAY}.items():
+        section = text.split(f"### {title}\n")[1].split("\n### ")[0]
+        rows = [(int(h) * 60 + int(m), int(n) if n else None, what)
+                for h, m, n, what in re.findall(r"^\| (\d+):(\d\d) \|\s*(\d*)\s*\| (.*) \|$", section, re.M)]
         assert rows and rows[0][0] == 0, title
         for (start, minutes, what), (following, _, _) in zip(rows, rows[1:], strict=False):
             assert start + minutes == following, f"{title}: {what} starts at {start} for {minutes} minutes"

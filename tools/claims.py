@@ -73,21 +73,16 @@ def claims(text: str) -> list[Claim]:
         elif token.type == "inline" and found and depth >= 1 and found[-1].line - 1 <= token.map[0]:
             claim = found[-1]
             claim.text = (claim.text + " " + token.content.replace("\n", " ")).strip()
-            claim.tests += linked_tests(token.children or [])
+            children = token.children or []
+            # A test link's whole text is one `test_name` in backticks.
+            claim.tests += [
+                (link.attrs["href"], text.content)
+                for link, text, close in zip(children, children[1:], children[2:], strict=False)
+                if link.type == "link_open" and text.type == "code_inline" and close.type == "link_close"
+                and TEST_NAME.fullmatch(text.content)
+            ]
             claim.step_links += [
-                child.attrs["href"] for child in token.children or []
+                child.attrs["href"] for child in children
                 if child.type == "link_open" and child.attrs["href"].partition("#")[0].endswith("README.md")
             ]
-    return found
-
-
-def linked_tests(children) -> list[tuple[str, str]]:
-    """Links whose whole text is one `test_name` in backticks."""
-    found = []
-    for index, token in enumerate(children):
-        if token.type != "link_open" or index + 2 >= len(children):
-            continue
-        text, close = children[index + 1], children[index + 2]
-        if text.type == "code_inline" and close.type == "link_close" and TEST_NAME.fullmatch(text.content):
-            found.append((token.attrs["href"], text.content))
     return found

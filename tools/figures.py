@@ -70,17 +70,6 @@ def passages(markdown: str) -> list[Passage]:
     return found
 
 
-def _value(scoreboard: dict, key: str, field: str):
-    entry = next((e for e in scoreboard["images"] if e["key"] == key), None)
-    if entry is None:
-        raise KeyError(f"no scoreboard entry {key!r}")
-    value = entry.get(field)
-    value = value.get("median") if isinstance(value, dict) else value
-    if not isinstance(value, (int, float)):
-        raise KeyError(f"{key}.{field} is not a measured number ({value!r})")
-    return value
-
-
 def check(kind: str, claim: str, scoreboard: dict) -> str | None:
     """Why an annotation does not hold, or None."""
     if kind == "unmeasured":
@@ -91,22 +80,28 @@ def check(kind: str, claim: str, scoreboard: dict) -> str | None:
         if not path.is_file():
             return f"setting names {file}, which does not exist"
         return None if text and text in path.read_text() else f"{file} does not contain {text!r}"
+    entries = {entry["key"]: entry for entry in scoreboard["images"]}
     if match := EQUALITY.match(claim):
         key, field, op, expected = match.groups()
-        entry = next((e for e in scoreboard["images"] if e["key"] == key), None)
-        if entry is None or field not in entry:
+        if field not in entries.get(key, {}):
             return f"measured: no scoreboard entry {key!r} with {field!r}"
-        if (str(entry[field]) == expected) != (op == "=="):
-            return f"the scoreboard says otherwise: {key}.{field} = {entry[field]!r}"
+        if (str(entries[key][field]) == expected) != (op == "=="):
+            return f"the scoreboard says otherwise: {key}.{field} = {entries[key][field]!r}"
         return None
     match = COMPARISON.match(claim)
     if not match:
         return f"measured: {claim!r} is not KEY.FIELD < KEY.FIELD (or KEY.FIELD == VALUE)"
     left_key, left_field, op, right_key, right_field = match.groups()
-    try:
-        left, right = _value(scoreboard, left_key, left_field), _value(scoreboard, right_key, right_field)
-    except KeyError as error:
-        return f"measured: {error.args[0]}"
+    values = []
+    for key, field in ((left_key, left_field), (right_key, right_field)):
+        if key not in entries:
+            return f"measured: no scoreboard entry {key!r}"
+        value = entries[key].get(field)
+        value = value.get("median") if isinstance(value, dict) else value  # a median where the field has one
+        if not isinstance(value, (int, float)):
+            return f"measured: {key}.{field} is not a measured number ({value!r})"
+        values.append(value)
+    left, right = values
     if not OPERATORS[op](left, right):
         return (
             f"the scoreboard says otherwise: {left_key}.{left_field} = {left} and {right_key}.{right_field} = {right}"
@@ -118,9 +113,7 @@ def problems(path: Path, scoreboard: dict, text: str | None = None) -> list[str]
     found = []
     for passage in passages(path.read_text() if text is None else text):
         where = f"{path.relative_to(REPO)}:{passage.line}"
-        for kind, claim in passage.annotations:
-            if reason := check(kind, claim, scoreboard):
-                found.append(f"{where}: {reason}")
+        found += [f"{where}: {why}" for kind, claim in passage.annotations if (why := check(kind, claim, scoreboard))]
         typed = [m.group(0) for m in FIGURE.finditer(passage.text)]
         if typed and not passage.annotations:
             found.append(

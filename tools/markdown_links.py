@@ -1,8 +1,5 @@
-"""The Markdown files' relative links and #anchors, resolved as GitHub resolves them.
-
-markdown-it-py parses each file (CommonMark, with GitHub's tables), so that code holds no
-links; mdit-py-plugins' anchors plugin gives every heading the id GitHub slugs it to, and
-raw HTML's links and ids are read with the standard library's HTML parser.
+"""The Markdown files' relative links and #anchors, resolved as GitHub resolves them: markdown-it-py
+parses (so code holds no links), its anchors plugin slugs headings as GitHub does, html.parser reads raw HTML.
 
     python -m tools.markdown_links      # every broken link of the repository's Markdown files
 """
@@ -118,12 +115,10 @@ def broken_links(source: Path, text: str | None = None, root: Path = REPO) -> li
 
 
 def main() -> int:
-    failed = 0
-    for markdown in markdown_files():
-        for problem in broken_links(markdown):
-            print(f"{shown(markdown, REPO)}:{problem}")
-            failed = 1
-    return failed
+    found = [f"{shown(markdown, REPO)}:{why}" for markdown in markdown_files() for why in broken_links(markdown)]
+    if found:
+        print("\n".join(found))
+    return 1 if found else 0
 
 
 if __name__ == "__main__":

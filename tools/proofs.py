@@ -1,17 +1,12 @@
 """Every Better and Worse line proven against another folder: `python -m tools.proofs`.
 
-A Better line is proven when its tests pass on its step and at least one of them fails on
-a copy of the step it builds on, answering as the step (as a workshop exercise does). A
-Worse line is proven when its tests pass on its step (the flaw is there) and at least one
-fails on a copy of the step it names as the fix; a Worse line that says "No later step fixes
-this" needs only the first half. Each line's outcome goes to docs/proofs.json with a
-digest of what it depended on (the line, both folders, the test modules, the step's facts),
-so that a static test tells a missing, stale or failed proof without Docker.
-
-The same run on the step before also runs, on that copy with the task as its README (the
-untouched workshop exercise), every test that depends on a fact of the lesson. Their
-outcomes go to the same file; tests/test_workshop.py judges them (at least one fails, with
-the words the task promises).
+A line is proven when its tests pass on its step and at least one fails on a copy, answering
+as the step, of the step it builds on (Better) or of the step it names as the fix (Worse; one
+that says "No later step fixes this" needs only the first half). Outcomes go to
+docs/proofs.json with a digest of what they depended on, so a static test tells a missing,
+stale or failed proof without Docker. The copy of the step before, with the task as its
+README (the untouched workshop exercise), also runs the tests of the lesson's facts, which
+tests/test_workshop.py judges.
 
     python -m tools.proofs                # every README's lines: builds and runs images
     python -m tools.proofs --step NAME    # one step's lines (repeatable)
@@ -72,7 +67,7 @@ def digest(step: Step, claim: claims.Claim) -> str:
     other = against(step, claim)
     into = hashlib.sha256()
     into.update(f"{claim.section}\0{claim.text}\0{other.name if other else ''}\0".encode())
-    for part in (step, other) if other else (step,):
+    for part in filter(None, (step, other)):
         _app_digest(part, into)
     for module in sorted(set(test_modules(step, claim).values())):
         into.update(module.read_bytes())
@@ -82,20 +77,6 @@ def digest(step: Step, claim: claims.Claim) -> str:
 
 
 # --- the outcome of a line ------------------------------------------------------------
-
-
-def verdict(entry: dict) -> str | None:
-    """Why a line's recorded outcome proves nothing, or None when it is proven."""
-    tests = entry["tests"]
-    here = {name: outcome["here"] for name, outcome in tests.items()}
-    if failing := sorted(name for name, outcome in here.items() if outcome != "passed"):
-        return f"{', '.join(failing)} did not pass on the step itself ({', '.join(here[n] for n in failing)})"
-    if entry["against"] is None:
-        return None
-    if not any(outcome["against"] == "failed" for outcome in tests.values()):
-        side = "the step before" if entry["section"] != "Worse" else "the step that fixes it"
-        return f"every test passed on {entry['against']} ({side}) as well: the line is proven by none of them"
-    return None
 
 
 def load(path: Path = PATH) -> dict:
@@ -124,8 +105,15 @@ def problems(step: Step, data: dict, text: str | None = None) -> list[str]:
                 f"{where}: its proof is stale (the line, a folder or a test changed): "
                 f"run `{COMMAND} --step {step.name}`"
             )
-        elif reason := verdict(entry):
-            found.append(f"{where} is not proven: {reason}")
+        elif failing := sorted(name for name, test in entry["tests"].items() if test["here"] != "passed"):
+            outcomes = ", ".join(entry["tests"][name]["here"] for name in failing)
+            found.append(f"{where} is not proven: {', '.join(failing)} did not pass on the step itself ({outcomes})")
+        elif entry["against"] and not any(test["against"] == "failed" for test in entry["tests"].values()):
+            side = "the step before" if claim.better else "the step that fixes it"
+            found.append(
+                f"{where} is not proven: every test passed on {entry['against']} ({side}) as well: "
+                "the line is proven by none of them"
+            )
     return found
 
 
@@ -153,26 +141,22 @@ def run_tests(step: Step, ids: list[str], folder: Path | None = None) -> dict[st
         print(f"[proofs] {where}: done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
         if not report.exists():
             raise RuntimeError(f"pytest wrote no report for {where}:\n{process.stdout[-3000:]}{process.stderr[-3000:]}")
-        return outcomes(ElementTree.parse(report), folder)
+        found: dict[str, tuple[str, str]] = {}
+        for case in ElementTree.parse(report).iter("testcase"):
+            name = case.get("name", "").partition("[")[0]
+            outcome, message = "passed", ""
+            for child in case:
+                if child.tag in ("failure", "error"):
+                    outcome, message = "failed", child.get("message") or (child.text or "")
+                    break
+                if child.tag == "skipped":
+                    outcome, message = "skipped", child.get("message", "")
+            if name not in found or RANK[outcome] > RANK[found[name][0]]:
+                found[name] = (outcome, redact(message, *filter(None, [folder, REPO])))
+        return found
 
 
 RANK = {"passed": 0, "skipped": 1, "failed": 2}
-
-
-def outcomes(tree: ElementTree.ElementTree, folder: Path | None) -> dict[str, tuple[str, str]]:
-    found: dict[str, tuple[str, str]] = {}
-    for case in tree.iter("testcase"):
-        name = case.get("name", "").partition("[")[0]
-        outcome, message = "passed", ""
-        for child in case:
-            if child.tag in ("failure", "error"):
-                outcome, message = "failed", child.get("message") or (child.text or "")
-                break
-            if child.tag == "skipped":
-                outcome, message = "skipped", child.get("message", "")
-        if name not in found or RANK[outcome] > RANK[found[name][0]]:
-            found[name] = (outcome, redact(message, *filter(None, [folder, REPO])))
-    return found
 
 
 def short(message: str, limit: int = 160, first_line: bool = True) -> str:
@@ -291,10 +275,6 @@ def exercise_problem(step: Step, data: dict, promise: str) -> str | None:
     return None
 
 
-def save(data: dict, path: Path = PATH) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-
-
 # --- what a README shows --------------------------------------------------------------
 
 
@@ -346,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     data = load()
     for step in [s for s in STEPS if not args.step or s.name in args.step]:
         data = prove(step, data)
-        save(data)
+        PATH.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     unproven = [problem for step in STEPS for problem in problems(step, data)] + [
         problem for step in workshop.exercises()
         if (problem := exercise_problem(step, data, workshop.promised_failure(step) or "")) is not None

@@ -90,7 +90,8 @@ def lesson(step: Step) -> str:
 
 
 def steps(path: Path, section: Section, sources: Sources) -> str:
-    """A row per entry of tools/series.py, in its order: the step's README by its title, and its `summary`."""
+    """A row per entry of tools/series.py, in its order: the step's README by its title (the final result's
+    section of the root README), and its `summary`."""
     rows = [f"| {folder_link(step)} | {lesson(step)} |" for step in STEPS]
     return "\n".join(["| folder | lesson |", "| --- | --- |", *rows]) + "\n"
 

@@ -2,12 +2,11 @@
 
     python -m tools.scoreboard            # or `bash tools/measure`, which sets up matplotlib
 
-This module says which images are measured; measure.py measures one, phase by phase
-(builds.py with lock_bump.py, running.py, throughput.py), each within the image's time
-(deadline.py) in a session.py cleaned up after. data.py keeps the results in
-docs/scoreboard.json, render.py turns that JSON into Markdown (a pure function, so a test
-re-renders the committed JSON and compares), chart.py draws docs/scoreboard.png and cli.py
-ties them together. Only chart.py needs a package outside the standard library.
+This module says which images are measured; measure.py measures one, phase by phase (builds.py with
+lock_bump.py, running.py), within its time (deadline.py), in a session.py cleaned up after. data.py keeps
+docs/scoreboard.json, render.py turns it into Markdown (a pure function, so a test re-renders the committed
+JSON and compares), chart.py (the one module needing a package outside the standard library) draws
+docs/scoreboard.png, and cli.py ties them together.
 """
 
 import hashlib
@@ -23,7 +22,7 @@ MARKDOWN_PATH = DOCS / "scoreboard.md"
 CHART_PATH = DOCS / "scoreboard.png"
 IMAGE_REPOSITORY = "dockerizing-python-scoreboard"
 
-# How the throughput column is measured (throughput.py runs it, render.py describes it).
+# How the throughput column is measured (running.py runs it, render.py describes it).
 LOAD_WORKERS = 2  # WORKERS in the container's environment
 LOAD_THREADS, LOAD_CONNECTIONS = 1, 50  # wrk -t, -c
 WARM_UP_S, LOAD_S = 2, 10

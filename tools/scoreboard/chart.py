@@ -59,7 +59,6 @@ def draw(data: dict, path: Path) -> None:
 
     entries = data["images"]
     ok = [entry["status"] == "ok" for entry in entries]
-    labels = [image_label(entry) for entry in entries]
     positions = list(range(len(entries)))
 
     def medians(key: str, failed: float | None = 0) -> list[float | None]:
@@ -67,8 +66,19 @@ def draw(data: dict, path: Path) -> None:
         column (measured before it existed, without wrk, or with no lock to bump)."""
         return [(entry.get(key) or {}).get("median") if entry["status"] == "ok" else failed for entry in entries]
 
-    def bar_labels(values: list, shown, failed: str) -> list[str]:
-        return [shown(v) if v is not None else "—" if good else failed for v, good in zip(values, ok, strict=True)]
+    def panel(axes, heading: str, series: list[tuple], shown, failed="failed", fontsize=9, width=0.8) -> None:
+        """Bars of each series (offset, values, legend, colour), labelled with their values as `shown`."""
+        for offset, values, name, color in series:
+            bars = axes.barh([p + offset for p in positions], [v or 0 for v in values], height=width, label=name,
+                             color=color)
+            axes.bar_label(bars, padding=3, fontsize=fontsize, labels=[
+                shown(v) if v is not None else "—" if good else failed for v, good in zip(values, ok, strict=True)
+            ])
+        axes.set_title(heading, fontsize=11)
+        axes.margins(x=0.2)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="x", alpha=0.3)
+        axes.set_axisbelow(True)
 
     height = 1.6 + 0.45 * max(len(entries), 2)
     figure, (size_axes, time_axes, load_axes) = plt.subplots(
@@ -76,39 +86,22 @@ def draw(data: dict, path: Path) -> None:
         gridspec_kw={"width_ratios": [1, 1.4, 1]},
     )
     added = [entry["added_bytes"] / MB if good else None for entry, good in zip(entries, ok, strict=True)]
-    bars = size_axes.barh(positions, [mb or 0 for mb in added], color="#4c72b0")
-    size_axes.bar_label(bars, padding=3, fontsize=9, labels=bar_labels(added, "{:.0f} MB".format, "failed"))
-    size_axes.set_title("Size added over the base image (MB)", fontsize=11)
-    size_axes.set_yticks(positions, labels, fontsize=10)
+    panel(size_axes, "Size added over the base image (MB)", [(0, added, "", "#4c72b0")], "{:.0f} MB".format)
+    size_axes.set_yticks(positions, [image_label(entry) for entry in entries], fontsize=10)
     size_axes.invert_yaxis()  # the series top to bottom
-
     thickness = 0.27
-    for offset, times, name, color in (
+    panel(time_axes, "Build time (s)", [
         (-thickness, medians("cold_build_s"), "cold build (no cache, empty cache mounts)", "#dd8452"),
         (0, medians("lock_change_rebuild_s", None), "rebuild after one dependency changed", "#c44e52"),
         (thickness, medians("code_change_rebuild_s"), "rebuild after a one-line app change", "#55a868"),
-    ):
-        bars = time_axes.barh(
-            [p + offset for p in positions], [s or 0 for s in times], height=thickness,
-            label=name, color=color,
-        )
-        time_axes.bar_label(bars, padding=3, fontsize=7, labels=bar_labels(times, duration, ""))
-    time_axes.set_title("Build time (s)", fontsize=11)
-
+    ], duration, failed="", fontsize=7, width=thickness)
     rates = medians("throughput_rps", None)
-    bars = load_axes.barh(positions, [rate or 0 for rate in rates], color="#8172b3")
-    load_axes.bar_label(bars, padding=3, fontsize=9, labels=bar_labels(rates, "{:,.0f}".format, "failed"))
+    panel(load_axes, f"Throughput, GET / (req/s, {LOAD_WORKERS} workers)", [(0, rates, "", "#8172b3")],
+          "{:,.0f}".format)
     if not any(rates):  # a panel of dashes: no axis around -0.05..0.05
         load_axes.set_xlim(0, 1)
         load_axes.set_xticks([])
-    load_axes.set_title(f"Throughput, GET / (req/s, {LOAD_WORKERS} workers)", fontsize=11)
     figure.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
-
-    for axes in (size_axes, time_axes, load_axes):
-        axes.margins(x=0.2)
-        axes.spines[["top", "right"]].set_visible(False)
-        axes.grid(axis="x", alpha=0.3)
-        axes.set_axisbelow(True)
     figure.suptitle(title(data), fontsize=10, color="#444444")
     path.parent.mkdir(parents=True, exist_ok=True)
     # No software version or date in the file: the same JSON draws the same picture, and

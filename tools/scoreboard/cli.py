@@ -10,8 +10,6 @@ from tools.durations import duration
 from tools.scoreboard import CHART_PATH, JSON_PATH, data, measured_images
 from tools.series import BY_NAME, REPO, STEPS
 
-DEFAULT_REPEAT = 3
-DEFAULT_TIMEOUT = 1800
 TIMEOUT_BOUNDS = (60, 7200)
 
 
@@ -28,12 +26,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m tools.scoreboard",
         description=(
-            "Build every image of the series (each step and its variants, from "
-            "tools/series.py), measure sizes, layers, build, start-up and stop times and "
-            "throughput (with wrk), and write docs/scoreboard.json, docs/scoreboard.md, "
-            "docs/scoreboard.png and the READMEs' measured sections. Before builds from "
-            "scratch it empties the engine's BuildKit cache mounts and, for images with cache "
-            "mounts, its layer cache (images stay). `bash tools/measure` sets up what this needs."
+            "Build every image of the series (each step and its variants, from tools/series.py), measure sizes, "
+            "layers, build, start-up and stop times and throughput (with wrk), and write docs/scoreboard.json, "
+            "docs/scoreboard.md, docs/scoreboard.png and the READMEs' measured sections. Before builds from scratch "
+            "it empties the engine's BuildKit cache mounts and, for images with cache mounts, its layer cache "
+            "(images stay). `bash tools/measure` sets up what this needs."
         ),
     )
     parser.add_argument(
@@ -42,19 +39,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "The other steps' results stay as they are.",
     )
     parser.add_argument(
-        "--repeat", type=bounded(1, 20), default=DEFAULT_REPEAT, metavar="N",
-        help=f"time every build and start-up N times and keep the median (default {DEFAULT_REPEAT})",
+        "--repeat", type=bounded(1, 20), default=3, metavar="N",
+        help="time every build and start-up N times and keep the median (default %(default)s)",
     )
     parser.add_argument("--quick", action="store_true", help="once each, the same as --repeat 1")
     parser.add_argument(
-        "--timeout", type=bounded(*TIMEOUT_BOUNDS, kind=float), default=DEFAULT_TIMEOUT, metavar="SECONDS",
-        help=f"give up on an image after this long, all its builds and runs together "
-        f"(default {DEFAULT_TIMEOUT}, between {TIMEOUT_BOUNDS[0]} and {TIMEOUT_BOUNDS[1]})",
+        "--timeout", type=bounded(*TIMEOUT_BOUNDS, kind=float), default=1800, metavar="SECONDS",
+        help="give up on an image after this long, all its builds and runs together "
+        f"(default %(default)s, between {TIMEOUT_BOUNDS[0]} and {TIMEOUT_BOUNDS[1]})",
     )
-    parser.add_argument(
-        "--render", action="store_true",
-        help="measure nothing: only write the docs and READMEs again from docs/scoreboard.json",
-    )
+    parser.add_argument("--render", action="store_true",
+                        help="measure nothing: only write the docs and READMEs again from docs/scoreboard.json")
     args = parser.parse_args(argv)
     if unknown := [name for name in args.only if name not in BY_NAME]:
         parser.error(f"unknown step {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
@@ -68,10 +63,7 @@ def say(message: str) -> None:
 
 
 def write_outputs(results: dict) -> None:
-    """Everything drawn from the results, once saved: docs/scoreboard.png, and through
-    `python -m tools.docs` every Markdown part (docs/scoreboard.md, the READMEs' measured
-    sections, the workshop timetable, which times its exercises from the same results).
-    """
+    """docs/scoreboard.png, and every Markdown part drawn from the results through `python -m tools.docs`."""
     from tools.docs import cli as docs
     from tools.scoreboard import chart  # matplotlib: only where a picture is drawn
 
@@ -98,8 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     images = measured_images([step for step in STEPS if not args.only or step.name in args.only])
     for number, image in enumerate(images, 1):
         say(f"{image.key} ({number}/{len(images)}): {image.dockerfile}"
-            f"{f' target {image.target}' if image.target else ''} on {image.base}, "
-            f"{args.repeat} time(s) each")
+            f"{f' target {image.target}' if image.target else ''} on {image.base}, {args.repeat} time(s) each")
         image_started = time.monotonic()
         entry = measure(image, args.repeat, args.timeout, say=lambda m: say(f"  {m}"))
         say(f"  {entry['status']} in {duration(time.monotonic() - image_started)}")

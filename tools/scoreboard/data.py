@@ -19,11 +19,8 @@ def load(path: Path = JSON_PATH) -> dict:
 
 
 def merge(data: dict, run_id: str, run: dict, entries: list[dict], keys: list[str]) -> dict:
-    """`data` with `entries` (measured in run `run_id`) replacing theirs.
-
-    Entries are kept in the series' order (`keys`, every image of tools/series.py);
-    images no longer in the series are dropped, and so are runs no entry refers to.
-    """
+    """`data` with `entries` (measured in run `run_id`) replacing theirs, in the series' order (`keys`):
+    images no longer in the series are dropped, and so are runs no entry refers to."""
     by_key = {entry["key"]: entry for entry in data["images"]}
     for entry in entries:
         by_key[entry["key"]] = {**entry, "run": run_id}

@@ -67,7 +67,9 @@ _REQUIREMENT = r"(?im)^({name}==)([^\s;\\]+)([^\n\\]*)((?:\s*\\\n\s+--hash=\S+)*
 
 
 def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | None:
-    """Moves LOCK_BUMP to its previous release in `folder`; None when no lock file pins it.
+    """Moves LOCK_BUMP to its previous release in every lock file of `folder` that pins it,
+    hashes included, as re-locking and re-exporting would. None when no file pins it or it
+    has no earlier release.
 
     `blank_lines` more at the end of each file make a repeat's files new to Docker's layer
     cache, which would otherwise replay the first repeat's build in no time."""

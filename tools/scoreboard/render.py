@@ -5,28 +5,12 @@ read the clock, the machine or the files of the series. Entries measured before 
 existed lack its field and show "—".
 """
 
+from tools import scoreboard
 from tools.durations import duration
-from tools.scoreboard import (
-    BOOTING_WORKERS,
-    LOAD_CONNECTIONS,
-    LOAD_S,
-    LOAD_THREADS,
-    LOAD_WORKERS,
-    OVERSIZED_HEADER_BYTES,
-    RECYCLE_AFTER,
-    RECYCLE_LOAD_S,
-    WARM_UP_S,
-)
 
 GIB = 1024**3
 MISSING = "—"
-HEADER = (
-    "image", "base", "size", "added over base", "layers (added)", "cold build",
-    "rebuild from scratch, cache mounts warm", "rebuild, no change", "rebuild, app change",
-    "app change reinstalls dependencies", "rebuild, one dependency changed (packages downloaded)", "build context",
-    "start-up", "`docker stop`",
-    f"throughput (req/s, {LOAD_WORKERS} workers)", "user", "workers", "healthcheck",
-)
+THROUGHPUT = f"throughput (req/s, {scoreboard.LOAD_WORKERS} workers)"
 
 
 def human_bytes(count: int) -> str:
@@ -43,6 +27,10 @@ def median_time(timing: dict | None) -> str:
     return MISSING if timing is None else duration(timing["median"])
 
 
+def timing(field: str):
+    return lambda entry: median_time(entry.get(field))
+
+
 def throughput(entry: dict) -> str:
     measured = entry.get("throughput_rps")
     if measured is None:
@@ -53,16 +41,42 @@ def throughput(entry: dict) -> str:
 
 def lock_change(entry: dict) -> str:
     """Seconds, and the most packages any run downloaded ("?" where the log does not say)."""
-    timing = entry.get("lock_change_rebuild_s")
-    if timing is None:
+    seconds = entry.get("lock_change_rebuild_s")
+    if seconds is None:
         return MISSING
     counts = entry.get("lock_change_downloads") or [None]
     downloaded = "?" if None in counts else f"{max(counts):,}"
-    return f"{median_time(timing)} ({downloaded})"
+    return f"{median_time(seconds)} ({downloaded})"
 
 
-def yes_no(value) -> str:
-    return MISSING if value is None else "yes" if value else "no"
+def yes_no(field: str):
+    return lambda entry: MISSING if entry[field] is None else "yes" if entry[field] else "no"
+
+
+def user(entry: dict) -> str:
+    uid, name = entry["user"]["uid"], entry["user"]["name"]
+    return f"{name} ({uid})" if name else f"uid {uid}"
+
+
+# A measured image's cells, after its name and base image, by header.
+COLUMNS = {
+    "size": lambda entry: human_bytes(entry["size_bytes"]),
+    "added over base": lambda entry: f"+{human_bytes(entry['added_bytes'])}",
+    "layers (added)": lambda entry: f"{entry['layers']} (+{entry['added_layers']})",
+    "cold build": timing("cold_build_s"),
+    "rebuild from scratch, cache mounts warm": timing("rebuild_warm_cache_mounts_s"),
+    "rebuild, no change": timing("noop_rebuild_s"),
+    "rebuild, app change": timing("code_change_rebuild_s"),
+    "app change reinstalls dependencies": yes_no("code_change_reinstalls_dependencies"),
+    "rebuild, one dependency changed (packages downloaded)": lock_change,
+    "build context": lambda entry: human_bytes(entry["context_bytes"]),
+    "start-up": timing("startup_s"),
+    "`docker stop`": timing("stop_s"),
+    THROUGHPUT: throughput,
+    "user": user,
+    "workers": lambda entry: str(entry["workers"]),
+    "healthcheck": yes_no("healthcheck"),
+}
 
 
 def label(entry: dict, linked: bool, repo: str, root_readme: str) -> str:
@@ -75,48 +89,20 @@ def label(entry: dict, linked: bool, repo: str, root_readme: str) -> str:
     return name + (f": {entry['variant']}" if entry["variant"] else "")
 
 
-def row(entry: dict, linked: bool, repo: str, root_readme: str) -> list[str]:
-    cells = [label(entry, linked, repo, root_readme), f"`{entry['base']['image']}`" if "base" in entry else MISSING]
-    if entry["status"] != "ok":
-        return [*cells, f"**failed** ({entry['phase']})"] + [MISSING] * (len(HEADER) - len(cells) - 1)
-    uid, name = entry["user"]["uid"], entry["user"]["name"]
-    return cells + [
-        human_bytes(entry["size_bytes"]),
-        f"+{human_bytes(entry['added_bytes'])}",
-        f"{entry['layers']} (+{entry['added_layers']})",
-        median_time(entry["cold_build_s"]),
-        median_time(entry.get("rebuild_warm_cache_mounts_s")),
-        median_time(entry["noop_rebuild_s"]),
-        median_time(entry["code_change_rebuild_s"]),
-        yes_no(entry["code_change_reinstalls_dependencies"]),
-        lock_change(entry),
-        human_bytes(entry["context_bytes"]),
-        median_time(entry["startup_s"]),
-        median_time(entry["stop_s"]),
-        throughput(entry),
-        f"{name} ({uid})" if name else f"uid {uid}",
-        str(entry["workers"]),
-        yes_no(entry["healthcheck"]),
-    ]
-
-
 def markdown_table(header: tuple[str, ...], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(cells) + " |" for cells in (header, *rows)]
     return "\n".join([lines[0], "|" + " --- |" * len(header), *lines[1:]]) + "\n"
 
 
 def table(entries: list[dict], linked: bool, repo: str = "", root_readme: str = "") -> str:
-    return markdown_table(HEADER, [row(entry, linked, repo, root_readme) for entry in entries])
-
-
-def machine(run: dict) -> str:
-    facts = run["machine"]
-    text = f"{facts['os']} {facts['arch']}, {facts['cpus']} CPUs"
-    if facts.get("cpu"):
-        text += f" ({facts['cpu']})"
-    if facts.get("memory_bytes"):
-        text += f", {facts['memory_bytes'] / GIB:.0f} GiB of memory"
-    return text
+    rows = []
+    for entry in entries:
+        cells = [label(entry, linked, repo, root_readme), f"`{entry['base']['image']}`" if "base" in entry else MISSING]
+        if entry["status"] == "ok":
+            rows.append(cells + [cell(entry) for cell in COLUMNS.values()])
+        else:
+            rows.append([*cells, f"**failed** ({entry['phase']})"] + [MISSING] * (len(COLUMNS) - 1))
+    return markdown_table(("image", "base", *COLUMNS), rows)
 
 
 def bases(entries: list[dict], root_readme: str) -> str:
@@ -133,10 +119,13 @@ def bases(entries: list[dict], root_readme: str) -> str:
 
 def setting(run: dict) -> str:
     """The machine and Docker a run measured on: what makes two runs comparable."""
+    facts = run["machine"]
+    cpu = f" ({facts['cpu']})" if facts.get("cpu") else ""
+    memory = f", {facts['memory_bytes'] / GIB:.0f} GiB of memory" if facts.get("memory_bytes") else ""
+    times = f"times are medians of {run['repeat']} runs" if run["repeat"] > 1 else "times are from a single run"
     return (
-        f"on {machine(run)}, with Docker Engine {run['docker']['engine']} and Docker Compose "
-        f"{run['docker']['compose']}; "
-        + (f"times are medians of {run['repeat']} runs" if run["repeat"] > 1 else "times are from a single run")
+        f"on {facts['os']} {facts['arch']}, {facts['cpus']} CPUs{cpu}{memory}, with Docker Engine "
+        f"{run['docker']['engine']} and Docker Compose {run['docker']['compose']}; {times}"
     )
 
 
@@ -166,19 +155,14 @@ def not_measured(what: str) -> str:
     return f"_Not measured yet: run `bash tools/measure{what}` from the repository root._\n"
 
 
-def measuring_time(entries: list[dict]) -> str:
-    total = sum(entry.get("measure_s", 0) for entry in entries)
-    count = f"{len(entries)} image{'s' if len(entries) != 1 else ''}"
-    return f"Measuring {count} took {duration(total, 'words')}.\n"
-
-
 def overview(data: dict, repo: str, root_readme: str, chart: str, json_link: str) -> str:
     entries = data["images"]
     if not entries:
         return not_measured("")
     return "\n".join([
         about(data, entries, json_link, root_readme),
-        measuring_time(entries),
+        f"Measuring {len(entries)} image{'s' if len(entries) != 1 else ''} took "
+        f"{duration(sum(entry.get('measure_s', 0) for entry in entries), 'words')}.\n",
         table(entries, linked=True, repo=repo, root_readme=root_readme),
         f"![Size added over the base image, cold, lock-change and app-change build times, and throughput, "
         f"per image]({chart})\n",
@@ -211,17 +195,18 @@ def step_section(data: dict, step: str, beside: str = "") -> str:
     ])
 
 
-def _compared(what: str, ours: dict, theirs: dict, shown: tuple[str, str], more: str, less: str, unit="") -> str:
+def _compared(what: str, field: str, ours: dict, other: dict, show, more: str, less: str, unit="") -> str:
     """One figure of two images as shown, ours against theirs to a percent ("30 % less") unless
     equal as shown, and whether every sample of one lies beyond every sample of the other."""
-    change = (ours["median"] - theirs["median"]) / theirs["median"] * 100 if theirs["median"] else 0
+    mine, theirs, shown = ours[field], other[field], (show(ours), show(other))
+    change = (mine["median"] - theirs["median"]) / theirs["median"] * 100 if theirs["median"] else 0
     how = "equal as shown" if shown[0] == shown[1] or not round(change) else (
         f"{abs(change):.0f} % {more if change > 0 else less}"
     )
-    if ours["min"] <= theirs["max"] and theirs["min"] <= ours["max"]:
+    if mine["min"] <= theirs["max"] and theirs["min"] <= mine["max"]:
         spread = "the samples overlap: this run cannot tell the two apart"
     else:
-        counts = {len(ours["samples"]), len(theirs["samples"])}
+        counts = {len(mine["samples"]), len(theirs["samples"])}
         each = f"{counts.pop()} each" if len(counts) == 1 else " and ".join(map(str, sorted(counts)))
         spread = f"every sample of one lies beyond every sample of the other ({each})"
     return f"- **{what}**: {shown[0]} against {shown[1]}{unit} ({how}); {spread}."
@@ -234,22 +219,21 @@ def side_by_side(ours: dict, other: dict | None, step: str, beside: str) -> str:
         return f"_{beside} and {step} were not measured in the same run: run {again} to compare them._\n"
     if ours["status"] != "ok" or other["status"] != "ok":
         return f"_One of the two failed to measure: run {again} again._\n"
-    lines = [f"Measured in the same run, `{ours['base']['image']}` against `{other['base']['image']}`:", ""]
-    lines.append(
+    lines = [
+        f"Measured in the same run, `{ours['base']['image']}` against `{other['base']['image']}`:",
+        "",
         f"- **size**: {human_bytes(ours['size_bytes'])} against {human_bytes(other['size_bytes'])}; "
-        f"added over the base: {human_bytes(ours['added_bytes'])} against {human_bytes(other['added_bytes'])}."
-    )
+        f"added over the base: {human_bytes(ours['added_bytes'])} against {human_bytes(other['added_bytes'])}.",
+    ]
     for field, what in (("cold_build_s", "cold build"), ("startup_s", "start-up"), ("stop_s", "`docker stop`")):
-        mine, theirs = ours[field], other[field]
-        shown = (duration(mine["median"]), duration(theirs["median"]))
-        lines.append(_compared(what, mine, theirs, shown, "longer", "shorter"))
-    mine, theirs = ours.get("throughput_rps"), other.get("throughput_rps")
-    if mine and theirs:
-        shown = (throughput(ours), throughput(other))
-        lines.append(_compared("throughput", mine, theirs, shown, "more", "fewer", " requests per second"))
+        lines.append(_compared(what, field, ours, other, COLUMNS[what], "longer", "shorter"))
+    if ours.get("throughput_rps") and other.get("throughput_rps"):
+        lines.append(_compared("throughput", "throughput_rps", ours, other, throughput, "more", "fewer",
+                               " requests per second"))
     return "\n".join(lines) + "\n"
 
 
+WRK = f"wrk -t{scoreboard.LOAD_THREADS} -c{scoreboard.LOAD_CONNECTIONS} -d{scoreboard.LOAD_S}s"
 LEGEND = f"""\
 What each column means:
 
@@ -284,9 +268,9 @@ What each column means:
   `docker stop` took (gunicorn shuts down on SIGTERM; Docker kills after 10 s).
 - **throughput**: requests per second on `GET /`, measured with `wrk`
   (a load generator; Debian package `wrk`) on the same machine: the container runs with
-  `WORKERS={LOAD_WORKERS}` in its environment (whatever the image's default), its port
-  published on 127.0.0.1; a {WARM_UP_S}-second warm-up run, then
-  `wrk -t{LOAD_THREADS} -c{LOAD_CONNECTIONS} -d{LOAD_S}s`, one sample per repeat, the table
+  `WORKERS={scoreboard.LOAD_WORKERS}` in its environment (whatever the image's default), its port
+  published on 127.0.0.1; a {scoreboard.WARM_UP_S}-second warm-up run, then
+  `{WRK}`, one sample per repeat, the table
   showing the median. wrk and the server share the machine's CPUs, so compare images measured
   together rather than numbers from different machines. "(N errors)" counts failed requests
   (socket errors, and answers 400 and above). The JSON keeps every sample, its errors and
@@ -300,14 +284,14 @@ server](../README.md#choosing-the-server)) add, from the same run:
 
 - **`docker stop` right after a load**: the throughput sample's container, stopped as
   soon as wrk finished; **`docker stop` during boot**: a container started with
-  `WORKERS={BOOTING_WORKERS}`, stopped as soon as `/` first answers, while other workers may
+  `WORKERS={scoreboard.BOOTING_WORKERS}`, stopped as soon as `/` first answers, while other workers may
   still be importing the app.
-- **failed requests while workers recycle**: a container with `MAX_REQUESTS={RECYCLE_AFTER}`
-  under `wrk` for {RECYCLE_LOAD_S} s, so that workers retire and are replaced many times:
+- **failed requests while workers recycle**: a container with `MAX_REQUESTS={scoreboard.RECYCLE_AFTER}`
+  under `wrk` for {scoreboard.RECYCLE_LOAD_S} s, so that workers retire and are replaced many times:
   the requests wrk counted as failed (socket errors and answers 400 and above), the
   median of the repeats. wrk keeps its connections open and does not retry, so a
   connection that a retiring worker closes between two requests counts too.
-- **answer to a {OVERSIZED_HEADER_BYTES // 1000} kB header**: the status line's code for a request
+- **answer to a {scoreboard.OVERSIZED_HEADER_BYTES // 1000} kB header**: the status line's code for a request
   with one header of that size, or "closed" when the server closed the connection
   without an answer.
 """
@@ -334,28 +318,20 @@ SERVERS = {
     "final:uvicorn-worker": "gunicorn, uvicorn's worker, uvloop and httptools",
     "final:plain-uvicorn": "`uvicorn --workers`, asyncio and h11",
 }
-SERVER_HEADER = (
-    "server", f"throughput (req/s, {LOAD_WORKERS} workers)", "start-up", "`docker stop`",
-    "`docker stop` right after a load", "`docker stop` during boot",
-    f"failed requests while workers recycle (every {RECYCLE_AFTER} requests, {RECYCLE_LOAD_S} s of load)",
-    f"answer to a {OVERSIZED_HEADER_BYTES // 1000} kB header", "added over base", "cold build",
-)
-
-
-def server_row(entry: dict) -> list[str]:
-    recycled = entry.get("recycling")
-    return [
-        SERVERS[entry["key"]],
-        throughput(entry),
-        median_time(entry["startup_s"]),
-        median_time(entry["stop_s"]),
-        median_time(entry.get("stop_after_load_s")),
-        median_time(entry.get("stop_during_boot_s")),
-        MISSING if recycled is None else f"{recycled['median']:,.0f}",
-        entry.get("oversized_header") or MISSING,
-        f"+{human_bytes(entry['added_bytes'])}",
-        median_time(entry["cold_build_s"]),
-    ]
+SERVER_COLUMNS = {
+    "server": lambda entry: SERVERS[entry["key"]],
+    **{name: COLUMNS[name] for name in (THROUGHPUT, "start-up", "`docker stop`")},
+    "`docker stop` right after a load": timing("stop_after_load_s"),
+    "`docker stop` during boot": timing("stop_during_boot_s"),
+    f"failed requests while workers recycle (every {scoreboard.RECYCLE_AFTER} requests, "
+    f"{scoreboard.RECYCLE_LOAD_S} s of load)": lambda entry: (
+        MISSING if entry.get("recycling") is None else f"{entry['recycling']['median']:,.0f}"
+    ),
+    f"answer to a {scoreboard.OVERSIZED_HEADER_BYTES // 1000} kB header": lambda entry: (
+        entry.get("oversized_header") or MISSING
+    ),
+    **{name: COLUMNS[name] for name in ("added over base", "cold build")},
+}
 
 
 def servers_section(data: dict) -> str:
@@ -364,5 +340,5 @@ def servers_section(data: dict) -> str:
     entries = [measured[key] for key in SERVERS if key in measured]
     if not entries:
         return not_measured(" --only final")
-    rows = [server_row(entry) for entry in entries]
-    return about(data, entries, "docs/scoreboard.json", "") + "\n" + markdown_table(SERVER_HEADER, rows)
+    rows = [[cell(entry) for cell in SERVER_COLUMNS.values()] for entry in entries]
+    return about(data, entries, "docs/scoreboard.json", "") + "\n" + markdown_table(tuple(SERVER_COLUMNS), rows)

@@ -1,15 +1,7 @@
 """Workshop exercises: one per lesson, checked by the suite that checks the series.
 
-    python3 -m tools.workshop list                 # the exercises
-    python3 -m tools.workshop prepare STEP         # copy its starting point to workshop/work/STEP
-    python3 -m tools.workshop check STEP [ARGS]    # the step's tests on that copy (ARGS to pytest)
-    python3 -m tools.workshop answer STEP          # the model answer: what the lesson changes
-    python3 -m tools.workshop doctor               # is this machine ready for the day?
-    python3 -m tools.workshop rehearse [STEP ...]  # the day before: time every check, record it
-    python3 -m tools.workshop rehearse --room 3    # measure the room cache with three copies
-    python3 -m tools.workshop serve                # on the day, on the host's laptop: the room cache
-    python3 -m tools.workshop room URL             # on each laptop: install through it
-
+Its commands (`python3 -m tools.workshop --help`) are WORKSHOP.md's: list, prepare, check,
+answer and doctor for attendees; rehearse, serve and room for the host.
 An exercise starts from the folder the lesson builds on (`starting_point`) with the app
 already answering as the new step and its README replaced by the task, so only the lesson
 is left to do. The check holds the copy to the same expectations as the reference folder,
@@ -40,10 +32,9 @@ NOT_ABOUT_THE_FOLDER = (
 )
 
 # Never part of an app folder: caches and local environments.
-JUNK = ("__pycache__", ".venv*", ".pytest_cache", ".ruff_cache", ".mypy_cache", "*.egg-info")
-# The root is the final app inside the series: of its folders only these are the app's,
-# and these files of it belong to the series.
-ROOT_APP_FOLDERS = ("src",)
+JUNK = shutil.ignore_patterns("__pycache__", ".venv*", ".pytest_cache", ".ruff_cache", ".mypy_cache", "*.egg-info")
+# The root is the final app inside the series: of its folders only src/ is the app's, and
+# these files of it belong to the series.
 ROOT_SERIES_FILES = ("WORKSHOP.md", "pytest.ini", "CONTRIBUTING.md")
 
 CONSTANT = re.compile(r'^STEP = "[^"]*"$', re.M)
@@ -53,13 +44,15 @@ HOST_NOTES = "\n## For the host\n"
 PROMISE = re.compile(r"^Untouched, the check fails with `([^`]+)`", re.M)
 
 
-def is_exercise(step: Step) -> bool:
-    """Every lesson that builds on another folder, the final result's own lessons included."""
-    return starting_point(step) is not None
-
-
 def exercises() -> list[Step]:
-    return [step for step in STEPS if is_exercise(step)]
+    """Every lesson that builds on another folder, the final result's own lessons included."""
+    return [step for step in STEPS if starting_point(step) is not None]
+
+
+def exercise(name: str) -> Step:
+    if (step := BY_NAME.get(name)) not in exercises():
+        raise ValueError(f"no exercise {name!r}; exercises: {', '.join(s.name for s in exercises())}")
+    return step
 
 
 def task_path(step: Step) -> Path:
@@ -68,8 +61,7 @@ def task_path(step: Step) -> Path:
 
 def task_parts(step: Step) -> tuple[str, str]:
     """(the attendee's task, the host's notes) of an exercise's task file."""
-    text = task_path(step).read_text()
-    task, _, notes = text.partition(HOST_NOTES)
+    task, _, notes = task_path(step).read_text().partition(HOST_NOTES)
     return task.rstrip() + "\n", notes
 
 
@@ -86,45 +78,19 @@ def attendee_text(step: Step) -> str:
     return task + (f"\n{stretch.group(0).strip()}\n" if stretch else "")
 
 
-def app_ignore(step: Step):
-    """What copying a step's folder leaves out: at the root, the whole series around the app."""
-    junk = shutil.ignore_patterns(*JUNK)
-    if step.folder != ".":
-        return junk
+def copy_app(step: Step, target: Path) -> None:
+    """Copy a step's folder but its junk; at the root, leave out the whole series around the app."""
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        ignored = set(junk(folder, names))
-        if Path(folder).resolve() == step.path.resolve():
+        ignored = set(JUNK(folder, names))
+        if step.folder == "." and Path(folder).resolve() == step.path.resolve():
             ignored |= {
                 name for name in names
-                if name in ROOT_SERIES_FILES or ((Path(folder) / name).is_dir() and name not in ROOT_APP_FOLDERS)
+                if name in ROOT_SERIES_FILES or ((Path(folder) / name).is_dir() and name != "src")
             }
         return ignored
 
-    return ignore
-
-
-def copy_app(step: Step, target: Path) -> None:
-    shutil.copytree(step.path, target, symlinks=True, ignore=app_ignore(step), dirs_exist_ok=True)
-
-
-def prepare(step: Step, target: Path | None = None, force: bool = False) -> Path:
-    """Copy the lesson's starting point to `target`, answering `GET /` as `step`.
-
-    The copy's README.md is the task: the previous step's README would explain the
-    starting point, not what to do.
-    """
-    before = starting_point(step)
-    target = target or WORK / step.name
-    if not task_path(step).is_file():
-        raise FileNotFoundError(f"{shown(task_path(step))} is missing: {step.name} has no task text yet")
-    if target.exists():
-        if not force:
-            raise FileExistsError(f"{shown(target)} exists: keep working in it, or start over with --force")
-        shutil.rmtree(target)
-    copy_as(before, step, target)
-    (target / "README.md").write_text(attendee_text(step))
-    return target
+    shutil.copytree(step.path, target, symlinks=True, ignore=ignore, dirs_exist_ok=True)
 
 
 def copy_as(source: Step, step: Step, target: Path) -> None:
@@ -135,6 +101,20 @@ def copy_as(source: Step, step: Step, target: Path) -> None:
     if count != 1:
         raise ValueError(f"{source.folder}/{source.app_source}: expected one STEP = \"...\" line, found {count}")
     app.write_text(text)
+
+
+def prepare(step: Step, target: Path | None = None, force: bool = False) -> Path:
+    """Copy the lesson's starting point to `target`, answering `GET /` as `step`, with the task as its README."""
+    target = target or WORK / step.name
+    if not task_path(step).is_file():
+        raise FileNotFoundError(f"{shown(task_path(step))} is missing: {step.name} has no task text yet")
+    if target.exists():
+        if not force:
+            raise FileExistsError(f"{shown(target)} exists: keep working in it, or start over with --force")
+        shutil.rmtree(target)
+    copy_as(starting_point(step), step, target)
+    (target / "README.md").write_text(attendee_text(step))
+    return target
 
 
 def solve(step: Step, folder: Path) -> None:
@@ -178,10 +158,10 @@ def model_answer(step: Step) -> str:
 
 def exercise_here(folder: Path) -> Step | None:
     """The exercise whose prepared copy holds `folder`, if any."""
-    folder = folder.resolve()
-    if not folder.is_relative_to(WORK.resolve()) or folder == WORK.resolve():
+    folder, work = folder.resolve(), WORK.resolve()
+    if not folder.is_relative_to(work) or folder == work:
         return None
-    name = folder.relative_to(WORK.resolve()).parts[0]
+    name = folder.relative_to(work).parts[0]
     return exercise(name) if name in BY_NAME else None
 
 
@@ -193,11 +173,3 @@ def shown(path: Path) -> str:
 def check_command(step: Step, folder: Path, *pytest_args: str) -> list[str]:
     ignored = [f"--ignore=tests/{module}" for module in NOT_ABOUT_THE_FOLDER]
     return ["bash", "tests/run", "--step", step.name, "--folder", shown(folder), *ignored, *pytest_args]
-
-
-def exercise(name: str) -> Step:
-    step = BY_NAME.get(name)
-    if step is None or not is_exercise(step):
-        raise ValueError(f"no exercise {name!r}; exercises: {', '.join(s.name for s in exercises())}")
-    return step
-

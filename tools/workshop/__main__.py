@@ -1,4 +1,5 @@
 import argparse
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ if not __package__:  # run by path, from an exercise's folder: python3 ../../../
 
 from tools import docker_cli, workshop  # noqa: E402
 from tools.series import STEP_4, starting_point  # noqa: E402
-from tools.workshop import GUIDE, REPO, WORK, exercises, room, shown  # noqa: E402
+from tools.workshop import GUIDE, REPO, WORK, doctor, exercises, room, shown  # noqa: E402
 
 
 def _exercise(name: str):
@@ -24,8 +25,7 @@ def _copies(text: str) -> int:
     return int(text)
 
 
-def say(line: str) -> None:
-    print(line, flush=True)
+say = functools.partial(print, flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -86,21 +86,18 @@ def main(argv: list[str]) -> int:
     if args.command == "check":
         args.step = args.step or workshop.exercise_here(Path.cwd())
         if args.step is None:
-            print("name the exercise (python3 -m tools.workshop list), or run this from its folder",
-                  file=sys.stderr)
+            print("name the exercise (python3 -m tools.workshop list), or run this from its folder", file=sys.stderr)
             return 2
         folder = WORK / args.step.name
         if not folder.is_dir():
-            print(f"{shown(folder)} does not exist: "
-                  f"python3 -m tools.workshop prepare {args.step.name}", file=sys.stderr)
+            print(f"{shown(folder)} does not exist: python3 -m tools.workshop prepare {args.step.name}",
+                  file=sys.stderr)
             return 2
         command = workshop.check_command(args.step, folder, *pytest_args)
         print("running:", " ".join(command), flush=True)
         return subprocess.run(command, cwd=REPO).returncode
 
     if args.command == "doctor":
-        from tools.workshop import doctor
-
         return doctor.main(docker=not args.no_docker)
 
     if args.command == "serve":

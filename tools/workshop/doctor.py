@@ -33,30 +33,32 @@ class Result:
     fix: str = ""
 
 
-def run(*command: str, timeout: float = 60, env: dict | None = None) -> subprocess.CompletedProcess | None:
+def run(*command: str, timeout: float = 60) -> subprocess.CompletedProcess | None:
     """The command's result, or None when it is not installed."""
     if not shutil.which(command[0]):
         return None
     try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env)
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return subprocess.CompletedProcess(command, 124, "", f"timed out after {timeout:.0f} s")
 
 
-def first_line(process: subprocess.CompletedProcess) -> str:
+def version(name: str) -> str | None:
+    """The first line `NAME --version` says, or None when it is missing or fails."""
+    process = run(name, "--version")
+    if not process or process.returncode != 0:
+        return None
     text = (process.stdout or process.stderr).strip()
     return text.splitlines()[0] if text else ""
 
 
 def poetry_pins() -> tuple[str, str]:
     """The Poetry and export plugin versions the series' Dockerfiles pin."""
-    poetry = plugin = "?"
     for dockerfile in sorted(REPO.glob("*/Dockerfile")):
         text = dockerfile.read_text()
         if (p := re.search(r"poetry==([\w.]+)", text)) and (e := re.search(r"poetry-plugin-export==([\w.]+)", text)):
-            poetry, plugin = p.group(1), e.group(1)
-            break
-    return poetry, plugin
+            return p.group(1), e.group(1)
+    return "?", "?"
 
 
 def base_images() -> list[str]:
@@ -78,37 +80,31 @@ def check_python() -> Result:
 
 
 def check_git() -> Result:
-    process = run("git", "--version")
-    if process and process.returncode == 0:
-        return Result("git", True, first_line(process))
-    return Result(
-        "git", False, "not found",
-        "install git (macOS: `xcode-select --install`; Debian/Ubuntu/WSL: `sudo apt install git`)",
-    )
+    if (found := version("git")) is not None:
+        return Result("git", True, found)
+    return Result("git", False, "not found",
+                  "install git (macOS: `xcode-select --install`; Debian/Ubuntu/WSL: `sudo apt install git`)")
 
 
 def check_poetry() -> Result:
     poetry, plugin = poetry_pins()
     fix = f"with {PIPX}: `pipx install poetry=={poetry}` then `pipx inject poetry poetry-plugin-export=={plugin}`"
-    process = run("poetry", "--version")
-    if not process or process.returncode != 0:
+    if (found := version("poetry")) is None:
         return Result("Poetry", False, "not found (step 2 writes a lock; extra 1 re-locks)", fix)
-    version = first_line(process)
-    if not re.search(r"\b2\.", version):
-        return Result("Poetry", False, f"{version}: the series uses Poetry 2", fix)
+    if not re.search(r"\b2\.", found):
+        return Result("Poetry", False, f"{found}: the series uses Poetry 2", fix)
     export = run("poetry", "export", "--help")
     if not export or export.returncode != 0:
-        return Result("Poetry", False, f"{version}, without the export plugin",
+        return Result("Poetry", False, f"{found}, without the export plugin",
                       f"`pipx inject poetry poetry-plugin-export=={plugin}` "
                       f"(or `poetry self add poetry-plugin-export=={plugin}`)")
-    return Result("Poetry", True, f"{version}, export plugin present")
+    return Result("Poetry", True, f"{found}, export plugin present")
 
 
 def check_tool(name: str, why: str) -> Result:
     """A tool one elective exercise needs: missing, it is a warning, not a failure."""
-    process = run(name, "--version")
-    if process and process.returncode == 0:
-        return Result(name, True, first_line(process))
+    if (found := version(name)) is not None:
+        return Result(name, True, found)
     return Result(name, None, f"not found: only {why}", f"with {PIPX}: `pipx install {name}`")
 
 
@@ -250,39 +246,35 @@ def check_docker_disk() -> Result:
 
 
 def checks(docker: bool = True):
-    """The checks, lazily, in the order the report shows them."""
-    yield check_python
-    yield check_git
-    yield check_poetry
-    yield lambda: check_tool("pipenv", "step 2's exercise needs it, to write a Pipfile.lock")
-    yield lambda: check_tool("pre-commit", "extra 3's exercise needs it, to export requirements.txt with a hook")
-    yield check_index
-    yield check_port
+    """The results, each as its check finishes, in the order the report shows them."""
+    yield check_python()
+    yield check_git()
+    yield check_poetry()
+    yield check_tool("pipenv", "step 2's exercise needs it, to write a Pipfile.lock")
+    yield check_tool("pre-commit", "extra 3's exercise needs it, to export requirements.txt with a hook")
+    yield check_index()
+    yield check_port()
     if not docker:
-        yield lambda: disk_result(REPO, "beside the repository")
+        yield disk_result(REPO, "beside the repository")
         return
-    engine = check_docker()
-    yield lambda: engine
-    if not engine.ok:
-        return
-    yield check_compose
-    yield check_architecture
-    yield check_docker_disk
-    yield check_base_images
-    yield check_buildkit
+    yield (engine := check_docker())
+    if engine.ok:
+        yield check_compose()
+        yield check_architecture()
+        yield check_docker_disk()
+        yield from check_base_images()
+        yield check_buildkit()
 
 
 def report(docker: bool = True, out=print) -> list[Result]:
     out("Is this machine ready for the workshop?")
     results = []
-    for check in checks(docker):
-        found = check()
-        for result in found if isinstance(found, list) else [found]:
-            results.append(result)
-            mark = {True: "ok", False: "FAIL", None: "warn"}[result.ok]
-            out(f"  {mark:5} {result.name:18} {result.detail}")
-            if result.ok is not True and result.fix:
-                out(f"  {'':5} {'':18} fix: {result.fix}")
+    for result in checks(docker):
+        results.append(result)
+        mark = {True: "ok", False: "FAIL", None: "warn"}[result.ok]
+        out(f"  {mark:5} {result.name:18} {result.detail}")
+        if result.ok is not True and result.fix:
+            out(f"  {'':5} {'':18} fix: {result.fix}")
     failed = [result for result in results if result.ok is False]
     if not docker:
         out("(Docker's checks left out: run without --no-docker for the engine, Compose, BuildKit and base images)")

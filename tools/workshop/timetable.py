@@ -3,7 +3,8 @@
 A slot is the exercise's work time (its task file's host notes say how long) plus one check
 that fails (the copy not finished yet), one cold check of the finished copy and one warm
 re-check, rehearsed on a room machine (docs/workshop-timings.json). An exercise not rehearsed
-yet is estimated from the scoreboard's image builds, and the timetable marks it. WORKSHOP.md
+yet is estimated from the scoreboard's image builds, or guessed where it has none; the timetable
+marks both. WORKSHOP.md
 says the rest by hand, its numbers held to the constants below by `setting` notes.
 """
 
@@ -28,14 +29,14 @@ WRAP_UP = 10
 TWO_HOURS = 120
 HALF_DAY = 240
 HALF_DAY_BREAK = 15
-BETWEEN_BREAKS = 90  # the longest stretch of a half day without a break
+BETWEEN_BREAKS = 90  # a half day's parts run this long at most without a break (unless one part is longer)
 ELECTIVES_INTRO = 5  # the host presents the electives
 REPORT_BACK = 10  # each group shows the room what its elective changed
 ROOM = 20  # the laptops a room holds, for the room cache's arithmetic
 
 # A rehearsal's checks: failing, cold, warm.
 PHASES = ("untouched", "check_cold", "check_warm")
-# Where nothing is rehearsed, each check's time per second of the step's cold image builds.
+# Where no rehearsed exercise has scoreboard builds: each check's time per second of cold image builds.
 DEFAULT_PER_BUILD = (6.0, 6.0, 1.5)
 # Neither rehearsed nor on the scoreboard (a new lesson): a guess, marked as one.
 GUESS_S = (600, 600, 300)
@@ -69,11 +70,10 @@ def host_note_fields(step: Step) -> dict[str, str]:
 
 def mistakes(step: Step) -> list[tuple[str, str | None]]:
     """(the mistake, what the check prints for it) under **Likely mistakes.**"""
-    found = []
-    for match in MISTAKE.finditer(host_note_fields(step).get("Likely mistakes", "")):
-        prints = PRINTS.search(match["text"])
-        found.append((match["text"].strip(), prints["message"] if prints else None))
-    return found
+    return [
+        (match["text"].strip(), prints["message"] if (prints := PRINTS.search(match["text"])) else None)
+        for match in MISTAKE.finditer(host_note_fields(step).get("Likely mistakes", ""))
+    ]
 
 
 def work_minutes(step: Step) -> int | None:
@@ -105,10 +105,7 @@ class Slot:
 
 def scoreboard_entries(step: Step, scoreboard: dict) -> list[dict]:
     """The step's images measured fine, its own and its variants'."""
-    return [
-        entry for entry in scoreboard.get("images", [])
-        if entry.get("step") == step.name and entry.get("status") == "ok"
-    ]
+    return [e for e in scoreboard.get("images", []) if (e.get("step"), e.get("status")) == (step.name, "ok")]
 
 
 def cold_builds_s(step: Step, scoreboard: dict) -> float:
@@ -121,7 +118,8 @@ def rehearsed(step: Step, timings: dict) -> dict | None:
 
 
 def estimate_factors(timings: dict, scoreboard: dict) -> tuple[float, float, float]:
-    """Check time per second of cold image builds, the largest the rehearsals showed, rounded up to a half."""
+    """Check time per second of cold image builds, the largest the rehearsals showed, rounded up to a half
+    (DEFAULT_PER_BUILD where no rehearsed exercise has scoreboard builds)."""
     ratios = [
         tuple(record[phase]["seconds"] / built for phase in PHASES)
         for step in exercises()
@@ -134,14 +132,13 @@ def estimate_factors(timings: dict, scoreboard: dict) -> tuple[float, float, flo
 
 def slot(step: Step, timings: dict, scoreboard: dict) -> Slot:
     work = work_minutes(step)
-    known, work = work is not None, work or DEFAULT_WORK_MINUTES
+    at = (step, work or DEFAULT_WORK_MINUTES, work is not None)
     if record := rehearsed(step, timings):
-        return Slot(step, work, known, tuple(record[phase]["seconds"] for phase in PHASES), "rehearsed",
-                    record["rehearsed"][:10])
-    if built := cold_builds_s(step, scoreboard):
-        return Slot(step, work, known, tuple(factor * built for factor in estimate_factors(timings, scoreboard)),
-                    "estimated")
-    return Slot(step, work, known, GUESS_S, "guessed")
+        return Slot(*at, tuple(record[phase]["seconds"] for phase in PHASES), "rehearsed", record["rehearsed"][:10])
+    if scoreboard_entries(step, scoreboard):
+        built = cold_builds_s(step, scoreboard)
+        return Slot(*at, tuple(factor * built for factor in estimate_factors(timings, scoreboard)), "estimated")
+    return Slot(*at, GUESS_S, "guessed")
 
 
 def step_one_demo(scoreboard: dict) -> int:
@@ -180,14 +177,12 @@ def exercise_row(s: Slot) -> tuple[int, str]:
     return s.block, f"{link(s.step)}: demo {EXERCISE_DEMO}, work and checks {s.minutes}, discussion {DISCUSSION}"
 
 
-def priority(s: Slot) -> int:
-    return WORKSHOP_PRIORITY.index(s.step) if s.step in WORKSHOP_PRIORITY else len(WORKSHOP_PRIORITY)
-
-
 def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[Slot]]:
-    """The agenda, and the exercises in it: those that fit, in WORKSHOP_PRIORITY's order."""
+    """The agenda, and the exercises in it: those that fit, chosen in WORKSHOP_PRIORITY's order, listed in
+    the series' order."""
     chosen, used = [], INTRODUCTION + SETUP + demo + BREAK + WRAP_UP
-    for s in sorted(slots, key=priority):
+    order = [*WORKSHOP_PRIORITY, *(s.step for s in slots if s.step not in WORKSHOP_PRIORITY)]
+    for s in sorted(slots, key=lambda s: order.index(s.step)):
         if used + s.block <= TWO_HOURS:
             chosen.append(s)
             used += s.block
@@ -204,13 +199,11 @@ def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], 
 
 def half_day_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[Slot]]:
     """The agenda, and the electives left out: the longest go first until the rest fits."""
-    electives = [s for s in slots if s.step not in WORKSHOP_CORE]
-    left_out = []
-    while True:
-        rows = half_day_rows([s for s in slots if s not in left_out], demo)
-        if sum(minutes for minutes, _ in rows) <= HALF_DAY or len(left_out) == len(electives):
-            return rows, left_out
-        left_out.append(max((s for s in electives if s not in left_out), key=lambda s: s.minutes))
+    longest_first = sorted((s for s in slots if s.step not in WORKSHOP_CORE), key=lambda s: s.minutes, reverse=True)
+    for n in range(len(longest_first) + 1):
+        rows = half_day_rows([s for s in slots if s not in longest_first[:n]], demo)
+        if sum(minutes for minutes, _ in rows) <= HALF_DAY or n == len(longest_first):
+            return rows, longest_first[:n]
 
 
 def half_day_rows(slots: list[Slot], demo: int) -> list[tuple[int, str]]:
@@ -225,20 +218,19 @@ def half_day_rows(slots: list[Slot], demo: int) -> list[tuple[int, str]]:
         )))
     rows = opening(demo)
     since_break = sum(minutes for minutes, _ in rows)
-    for minutes, what in blocks:
+    for minutes, what in [*blocks, (WRAP_UP, "wrap-up: questions, where to go next")]:
         if since_break + minutes > BETWEEN_BREAKS:
             rows.append((HALF_DAY_BREAK, "break"))
             since_break = 0
         rows.append((minutes, what))
         since_break += minutes
-    return [*rows, (WRAP_UP, "wrap-up: questions, where to go next")]
+    return rows
 
 
 def guide_section(timings: dict, scoreboard: dict) -> str:
     """The generated section of WORKSHOP.md: the exercises' slots and two agendas."""
     slots = [slot(step, timings, scoreboard) for step in exercises()]
     demo = step_one_demo(scoreboard)
-    marks = {"rehearsed": "", "estimated": " †", "guessed": " ‡"}
     machines = sorted({
         f"{r['machine']['os']} {r['machine']['arch']} with {r['machine']['cpus']} CPUs, "
         f"base images: {r['machine']['base_images']}"
@@ -252,7 +244,7 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
         "| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for s in slots:
-        source = f"rehearsed {s.when}" if s.source == "rehearsed" else s.source + marks[s.source]
+        source = {"rehearsed": f"rehearsed {s.when}", "estimated": "estimated †", "guessed": "guessed ‡"}[s.source]
         checks = " | ".join(duration(seconds, "min", digits=1) for seconds in s.checks_s)
         lines.append(
             f"| {link(s.step)} | `{starting_point(s.step).name}` | {s.work} min{'' if s.work_known else ' ‡'} | "
