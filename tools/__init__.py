@@ -1,4 +1,4 @@
-"""The series' own tools. They need Python 3.11 or newer; an older Python 3 (3.6 on) stops
+"""The series' own tools. They need Python 3.11 or newer; an older Python 3 (3.8 on) stops
 here, before any module uses what it lacks, with a message instead of a traceback."""
 
 import sys

@@ -1,5 +1,6 @@
 """The Markdown files' relative links and #anchors, resolved as GitHub resolves them: markdown-it-py
-parses (so code holds no links), its anchors plugin slugs headings as GitHub does, html.parser reads raw HTML.
+parses (so code holds no links), mdit-py-plugins' anchors plugin slugs headings as GitHub does,
+html.parser reads raw HTML.
 
     python -m tools.markdown_links      # every broken link of the repository's Markdown files
 """

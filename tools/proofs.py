@@ -1,12 +1,12 @@
 """Every Better and Worse line proven against another folder: `python -m tools.proofs`.
 
 A line is proven when its tests pass on its step and at least one fails on a copy, answering
-as the step, of the step it builds on (Better) or of the step it names as the fix (Worse; one
-that says "No later step fixes this" needs only the first half). Outcomes go to
-docs/proofs.json with a digest of what they depended on, so a static test tells a missing,
-stale or failed proof without Docker. The copy of the step before, with the task as its
-README (the untouched workshop exercise), also runs the tests of the lesson's facts, which
-tests/test_workshop.py judges.
+as the step, of the step it builds on (Better) or of the step it names as the fix (Worse). A
+line with no such step (step 1's Better lines, a Worse line that says "No later step fixes
+this") needs only the first half. Outcomes go to docs/proofs.json with a digest of what they
+depended on, so a static test tells a missing, stale or failed proof without Docker. The copy
+of the step before, with the task as its README (the untouched workshop exercise), also runs
+the tests of the lesson's facts, which tests/test_workshop.py judges.
 
     python -m tools.proofs                # every README's lines: builds and runs images
     python -m tools.proofs --step NAME    # one step's lines (repeatable)

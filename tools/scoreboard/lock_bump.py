@@ -67,7 +67,7 @@ _REQUIREMENT = r"(?im)^({name}==)([^\s;\\]+)([^\n\\]*)((?:\s*\\\n\s+--hash=\S+)*
 
 
 def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | None:
-    """Moves LOCK_BUMP to its previous release in every lock file of `folder` that pins it,
+    """Moves LOCK_BUMP to its previous release in each of LOCK_FILES in `folder` that pins it,
     hashes included, as re-locking and re-exporting would. None when no file pins it or it
     has no earlier release.
 

@@ -1,7 +1,7 @@
 """Workshop exercises: one per lesson, checked by the suite that checks the series.
 
 Its commands (`python3 -m tools.workshop --help`) are WORKSHOP.md's: list, prepare, check,
-answer and doctor for attendees; rehearse, serve and room for the host.
+answer, doctor and room (once the host runs `serve`) for attendees; rehearse and serve for the host.
 An exercise starts from the folder the lesson builds on (`starting_point`) with the app
 already answering as the new step and its README replaced by the task, so only the lesson
 is left to do. The check holds the copy to the same expectations as the reference folder,

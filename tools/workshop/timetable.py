@@ -4,8 +4,8 @@ A slot is the exercise's work time (its task file's host notes say how long) plu
 that fails (the copy not finished yet), one cold check of the finished copy and one warm
 re-check, rehearsed on a room machine (docs/workshop-timings.json). An exercise not rehearsed
 yet is estimated from the scoreboard's image builds, or guessed where it has none; the timetable
-marks both. WORKSHOP.md
-says the rest by hand, its numbers held to the constants below by `setting` notes.
+marks both. WORKSHOP.md says the rest by hand, its numbers held to the constants below by
+`setting` notes.
 """
 
 import itertools
