@@ -142,6 +142,13 @@ def test_a_comparison_the_scoreboard_contradicts_fails():
     assert len(unchecked) == 1 and "typed with no source" in unchecked[0], unchecked
 
 
+def test_a_setting_the_typed_number_contradicts_fails():
+    setting = "<!-- setting: tools/workshop/timetable.py: SETUP = 15 -->"
+    assert not figures.problems(REPO / "WORKSHOP.md", {}, f"A setup of 15 minutes {setting}.\n")
+    found = figures.problems(REPO / "WORKSHOP.md", {}, f"A setup of 20 minutes {setting}.\n")
+    assert len(found) == 1 and "the number typed before it (20)" in found[0], found
+
+
 SCAFFOLD = "extra-7-your-lesson"
 SCAFFOLD_README = """# Extra 7: your lesson
 

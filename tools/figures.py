@@ -8,7 +8,8 @@ in an HTML comment inside the same paragraph or bullet, which a reader does not 
         a comparison of two scoreboard entries (key.field, a median where the field has one),
         or of one with a value: final.oversized_header == 431
     <!-- setting: docker-compose.yml: stop_grace_period: 10s -->
-        a configured value: the file, relative to the repository, contains the text
+        a configured value: the file, relative to the repository, contains the text, and the
+        number typed last before the comment is one of the text's numbers
     <!-- unmeasured: a laptop's disk, not an image -->
         about nothing the scoreboard measures, and why
 
@@ -35,6 +36,7 @@ ANNOTATION = re.compile(r"<!--\s*(measured|setting|unmeasured):\s*(.*?)\s*-->", 
 COMPARISON = re.compile(r"^([\w.:-]+)\.(\w+)\s*(<=|>=|<|>)\s*([\w.:-]+)\.(\w+)$")
 OPERATORS = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
 # A measured value that is a word, not a number: KEY.FIELD == VALUE (or !=).
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
 EQUALITY = re.compile(r"^([\w.:-]+)\.(\w+)\s*(==|!=)\s*(\S+)$")
 # Files whose every number is generated.
 GENERATED_WHOLE = {REPO / "docs" / "scoreboard.md"}
@@ -44,7 +46,7 @@ GENERATED_WHOLE = {REPO / "docs" / "scoreboard.md"}
 class Passage:
     line: int
     text: str  # what a reader reads: no code, no link text, no comments
-    annotations: list[tuple[str, str]]
+    annotations: list[tuple[str, str, str]]  # kind, claim, and the passage's text before it
 
 
 def passages(markdown: str) -> list[Passage]:
@@ -62,16 +64,16 @@ def passages(markdown: str) -> list[Passage]:
             elif child.type == "link_close":
                 depth -= 1
             elif child.type == "html_inline":
-                comments.append(child.content)
+                before = " ".join(words)
+                comments += [(m.group(1), m.group(2), before) for m in ANNOTATION.finditer(child.content)]
             elif child.type == "text" and not depth:
                 words.append(child.content)
-        annotations = [(m.group(1), m.group(2)) for m in ANNOTATION.finditer(" ".join(comments))]
-        found.append(Passage(token.map[0] + 1, " ".join(words), annotations))
+        found.append(Passage(token.map[0] + 1, " ".join(words), comments))
     return found
 
 
-def check(kind: str, claim: str, scoreboard: dict) -> str | None:
-    """Why an annotation does not hold, or None."""
+def check(kind: str, claim: str, scoreboard: dict, before: str = "") -> str | None:
+    """Why an annotation does not hold, or None; `before` is the prose typed before it."""
     if kind == "unmeasured":
         return None if claim else "unmeasured: say why"
     if kind == "setting":
@@ -79,7 +81,12 @@ def check(kind: str, claim: str, scoreboard: dict) -> str | None:
         path = REPO / file
         if not path.is_file():
             return f"setting names {file}, which does not exist"
-        return None if text and text in path.read_text() else f"{file} does not contain {text!r}"
+        if not text or text not in path.read_text():
+            return f"{file} does not contain {text!r}"
+        typed = NUMBER.findall(before.replace(",", ""))
+        if not typed or float(typed[-1]) not in {float(n) for n in NUMBER.findall(text)}:
+            return f"the number typed before it ({typed[-1] if typed else 'none'}) is not {text!r}'s"
+        return None
     entries = {entry["key"]: entry for entry in scoreboard["images"]}
     if match := EQUALITY.match(claim):
         key, field, op, expected = match.groups()
@@ -113,7 +120,10 @@ def problems(path: Path, scoreboard: dict, text: str | None = None) -> list[str]
     found = []
     for passage in passages(path.read_text() if text is None else text):
         where = f"{path.relative_to(REPO)}:{passage.line}"
-        found += [f"{where}: {why}" for kind, claim in passage.annotations if (why := check(kind, claim, scoreboard))]
+        found += [
+            f"{where}: {why}" for kind, claim, before in passage.annotations
+            if (why := check(kind, claim, scoreboard, before))
+        ]
         typed = [m.group(0) for m in FIGURE.finditer(passage.text)]
         if typed and not passage.annotations:
             found.append(
