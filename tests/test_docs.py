@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tools import docs, figures, readmes, workshop
+from tools import docs, figures, proofs, readmes, workshop
 from tools.docs import sections
 from tools.scoreboard import CHART_PATH, JSON_PATH, chart, dockerfile_digest, measured_images
 from tools.scoreboard import data as scoreboard_data
@@ -140,6 +140,17 @@ def test_a_comparison_the_scoreboard_contradicts_fails():
     assert len(found) == 1 and "the scoreboard says otherwise" in found[0], found
     unchecked = figures.problems(REPO / "README.md", board, "It is 3.2 s faster.\n")
     assert len(unchecked) == 1 and "typed with no source" in unchecked[0], unchecked
+
+
+def test_a_proof_whose_tests_fail_on_its_own_step_is_reported():
+    data = proofs.load()
+    entry = next(e for e in data["lines"] if e["against"] and e["section"] == "Better")
+    step = next(s for s in STEPS if proofs.readme(s).relative_to(REPO).as_posix() == entry["readme"])
+    assert not proofs.problems(step, data)
+    name = next(iter(entry["tests"]))
+    entry["tests"][name]["here"] = "failed"
+    found = proofs.problems(step, data)
+    assert len(found) == 1 and f"{name} did not pass on the step itself (failed)" in found[0], found
 
 
 def test_a_setting_the_typed_number_contradicts_fails():
