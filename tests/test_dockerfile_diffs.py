@@ -13,8 +13,7 @@ in the other), and an unchanged instruction must keep its comment block exactly.
 A comment may change only with an instruction that changes, comes or goes.
 """
 
-from collections import Counter, defaultdict
-from pathlib import Path
+from collections import defaultdict
 
 import pytest
 
@@ -30,13 +29,10 @@ def reworded(before: str, after: str) -> list[Rewording]:
     earlier: dict[str, list[Instruction]] = defaultdict(list)
     for instruction in parse(before):
         earlier[instruction.text].append(instruction)
-    seen: Counter[str] = Counter()
     found = []
     for instruction in parse(after):
-        occurrence = seen[instruction.text]
-        seen[instruction.text] += 1
-        if occurrence < len(earlier[instruction.text]):
-            old = earlier[instruction.text][occurrence]
+        if earlier[instruction.text]:
+            old = earlier[instruction.text].pop(0)
             if old.comment != instruction.comment:
                 found.append((old, instruction))
     return found
@@ -56,17 +52,14 @@ def describe(rewording: Rewording, before: str, after: str) -> str:
     )
 
 
-def rel(path: Path) -> str:
-    return path.relative_to(REPO).as_posix()
-
-
 LESSONS = [step for step in STEPS if starting_point(step)]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda step: step.name)
 def test_unchanged_instructions_keep_their_comments(lesson):
-    before = rel(starting_point(lesson).path / "Dockerfile")
-    after = rel(lesson.path / "Dockerfile")
+    before, after = (
+        (step.path / "Dockerfile").relative_to(REPO).as_posix() for step in (starting_point(lesson), lesson)
+    )
     found = reworded((REPO / before).read_text(), (REPO / after).read_text())
     if found:
         pytest.fail("\n".join([

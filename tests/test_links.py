@@ -20,29 +20,24 @@ def test_relative_links_resolve(markdown):
     assert not broken, f"{markdown.relative_to(REPO)} has broken links (line: target):\n  " + "\n  ".join(broken)
 
 
-def test_a_broken_file_link_and_a_broken_anchor_are_reported(tmp_path):
-    (tmp_path / "other.md").write_text("# Other page\n\n## Its section\n")
-    page = tmp_path / "page.md"
-    text = (
+def test_a_broken_file_link_a_broken_anchor_and_a_link_out_of_the_repository_are_reported(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "other.md").write_text("# Other page\n\n## Its section\n")
+    (tmp_path / "page.md").write_text("# Outside\n")
+    page = repo / "page.md"
+    page.write_text(
         "# Page\n\n"
         "[fine](other.md#its-section) and [here](#page)\n\n"
         "[gone](missing.md) and [nowhere](other.md#no-such-section)\n\n"
-        "[also nowhere](#no-such-heading)\n"
+        "[also nowhere](#no-such-heading) and [up](../page.md)\n"
     )
-    page.write_text(text)
-    assert markdown_links.broken_links(page, root=tmp_path) == [
+    assert markdown_links.broken_links(page, root=repo) == [
         "5: missing.md (missing.md does not exist)",
         "5: other.md#no-such-section (no heading in other.md has the anchor #no-such-section)",
         "7: #no-such-heading (no heading in page.md has the anchor #no-such-heading)",
+        "7: ../page.md (outside the repository)",
     ]
-
-
-def test_a_link_out_of_the_repository_is_reported(tmp_path):
-    (tmp_path / "repo").mkdir()
-    page = tmp_path / "repo" / "page.md"
-    page.write_text("[up](../page.md)\n")
-    (tmp_path / "page.md").write_text("# Outside\n")
-    assert markdown_links.broken_links(page, root=tmp_path / "repo") == ["1: ../page.md (outside the repository)"]
 
 
 @pytest.mark.parametrize(

@@ -24,9 +24,7 @@ DOCKERFILES = sorted(
 @pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=str)
 def test_hadolint(dockerfile: Path):
     hadolint = Path(sys.executable).parent / "hadolint"
-    lint = subprocess.run(
-        [str(hadolint), "--no-color", str(dockerfile)], cwd=REPO, capture_output=True, text=True,
-    )
+    lint = subprocess.run([str(hadolint), "--no-color", str(dockerfile)], cwd=REPO, capture_output=True, text=True)
     assert lint.returncode == 0, (
         f"hadolint finds problems in {dockerfile}; fix them, or where the step breaks a rule "
         f"on purpose, ignore it inline with a comment saying which step fixes it:\n{lint.stdout}"

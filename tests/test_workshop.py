@@ -59,21 +59,39 @@ def test_exercise_fails_until_the_lesson_is_done(step):
 
 
 @is_exercise
-def test_every_exercise_has_a_task(step, tmp_path):
-    """A prepared copy carries it as its README: with the stretch goal, without the host notes."""
-    task = workshop.task_path(step)
-    assert task.is_file(), f"{step.name} is an exercise, but {task.relative_to(workshop.REPO)} does not exist"
-    text = task.read_text()
+def test_every_exercise_has_a_task_with_host_notes(step, tmp_path):
+    """A prepared copy carries the task as its README: with the stretch goal, without the host notes.
+    Those are for the facilitator: objective, demo, discussion, two mistakes with the check's words,
+    a stretch goal and the work time the timetable counts."""
+    path = workshop.task_path(step)
+    task = path.relative_to(workshop.REPO)
+    assert path.is_file(), f"{step.name} is an exercise, but {task} does not exist"
+    text = path.read_text()
     assert text.startswith("# ") and "**Goal.**" in text and "**What the check proves.**" in text, (
-        f"{task.relative_to(workshop.REPO)}: a title, a **Goal.** and **What the check proves.**"
+        f"{task}: a title, a **Goal.** and **What the check proves.**"
     )
     promised_failure(step)
+    fields = timetable.host_note_fields(step)
     readme = (workshop.prepare(step, tmp_path / step.name) / "README.md").read_text()
     assert readme == workshop.attendee_text(step)
     assert readme.startswith("# Exercise") and "Untouched, the check fails with" in readme, step.name
     assert "For the host" not in readme, step.name
-    if stretch := timetable.host_note_fields(step).get("Stretch goal"):
+    if stretch := fields.get("Stretch goal"):
         assert stretch in readme, f"{step.name}: the stretch goal is for attendees too"
+    wanted = ["Objective", "Demo (2 minutes)", "Discussion", "Likely mistakes", "Stretch goal", "Work time"]
+    missing = [name for name in wanted if not fields.get(name)]
+    assert not missing, f"{task}: the section `## For the host` lacks **{'.**, **'.join(missing)}.**"
+    assert fields["Objective"].count(". ") == 0 and fields["Objective"].endswith("."), (
+        f"{task}: the objective is one sentence"
+    )
+    assert timetable.work_minutes(step), f"{task}: **Work time.** starts with `N minutes`"
+    mistakes = timetable.mistakes(step)
+    assert len(mistakes) == 2, f"{task}: two numbered likely mistakes, found {len(mistakes)}"
+    # What the check prints comes from the suite's and the tools' own messages.
+    sources = "\n".join(path.read_text() for path in [*TESTS.glob("*.py"), *(workshop.REPO / "tools").rglob("*.py")])
+    for text, message in mistakes:
+        assert message, f"{task}: say what the check prints for: {text[:80]}"
+        assert message in sources, f"{task}: the check never prints `{message}`: quote a message of tests/ or tools/"
 
 
 @is_exercise
@@ -114,8 +132,9 @@ def test_a_check_from_the_exercise_folder_finds_its_exercise(tmp_path, monkeypat
     assert listed.returncode == 0 and step.name in listed.stdout, listed.stderr
 
 
-def test_prepare_copies_the_starting_point_answering_as_the_step(tmp_path):
-    step = workshop.exercises()[0]
+@pytest.mark.parametrize("name", [workshop.exercises()[0].name, "step-5-larger-project"])
+def test_a_prepared_copy_answers_as_the_step_and_solving_it_puts_the_reference_in_place(name, tmp_path):
+    step = workshop.exercise(name)
     before = starting_point(step)
     copy = workshop.prepare(step, tmp_path / "copy")
     source = (copy / before.app_source).read_text()
@@ -127,30 +146,16 @@ def test_prepare_copies_the_starting_point_answering_as_the_step(tmp_path):
     (copy / "attendee.txt").write_text("work in progress\n")
     workshop.prepare(step, copy, force=True)
     assert not (copy / "attendee.txt").exists()
+    (copy / "attendee.txt").write_text("work in progress\n")
+    workshop.solve(step, copy)
 
+    def files(folder):
+        return {
+            path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        }
 
-@is_exercise
-def test_every_exercise_has_host_notes(step):
-    """The facilitator notes: objective, demo, discussion, two mistakes with the check's words,
-    a stretch goal and the work time the timetable counts."""
-    task = workshop.task_path(step).relative_to(workshop.REPO)
-    fields = timetable.host_note_fields(step)
-    wanted = ["Objective", "Demo (2 minutes)", "Discussion", "Likely mistakes", "Stretch goal", "Work time"]
-    missing = [name for name in wanted if not fields.get(name)]
-    assert not missing, f"{task}: the section `## For the host` lacks **{'.**, **'.join(missing)}.**"
-    assert fields["Objective"].count(". ") == 0 and fields["Objective"].endswith("."), (
-        f"{task}: the objective is one sentence"
-    )
-    assert timetable.work_minutes(step), f"{task}: **Work time.** starts with `N minutes`"
-    mistakes = timetable.mistakes(step)
-    assert len(mistakes) == 2, f"{task}: two numbered likely mistakes, found {len(mistakes)}"
-    # What the check prints comes from the suite's and the tools' own messages.
-    sources = "\n".join(path.read_text() for path in [*TESTS.glob("*.py"), *(workshop.REPO / "tools").rglob("*.py")])
-    for text, message in mistakes:
-        assert message, f"{task}: say what the check prints for: {text[:80]}"
-        assert message in sources, (
-            f"{task}: the check never prints `{message}`: quote a message of tests/ or tools/"
-        )
+    assert files(copy) == files(step.path)
 
 
 def test_every_lesson_is_an_exercise():
@@ -171,21 +176,6 @@ def test_an_exercise_on_the_final_result_copies_only_the_app(tmp_path, monkeypat
     leaked = names & series
     assert not leaked, f"the series leaked into the exercise's copy: {sorted(leaked)}"
     assert f'STEP = "{later.name}"' in (copy / SRC_APP).read_text()
-
-
-def test_solving_a_copy_puts_the_reference_in_its_place(tmp_path):
-    step = workshop.exercise("step-5-larger-project")
-    copy = workshop.prepare(step, tmp_path / "copy")
-    (copy / "attendee.txt").write_text("work in progress\n")
-    workshop.solve(step, copy)
-
-    def files(folder):
-        return {
-            path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
-            if path.is_file() and "__pycache__" not in path.parts
-        }
-
-    assert files(copy) == files(step.path)
 
 
 def test_the_agendas_add_up():
@@ -312,23 +302,15 @@ def test_doctor_on_a_real_python_3_9_says_what_to_install():
     assert "install Python 3.11 or newer" in process.stderr, process.stderr
 
 
-def test_the_saved_bases_are_every_base_doctor_checks():
-    recipe = re.search(r"`docker save ([^`]+) -o bases\.tar`", workshop.GUIDE.read_text())
-    assert recipe, f"{workshop.GUIDE.name} has no `docker save ... -o bases.tar` recipe"
-    assert sorted(recipe.group(1).split()) == sorted(doctor.base_images()), (
-        f"{workshop.GUIDE.name}'s docker save recipe carries {recipe.group(1).split()}; "
-        f"doctor checks {doctor.base_images()}"
+@pytest.mark.parametrize(("document", "recipe"), [
+    (workshop.GUIDE, r"`docker save ([^`]+) -o bases\.tar`"),
+    (workshop.WORKSHOP / "prework.md", r"^for image in ([^;]+); do\n\s+docker pull"),
+], ids=["saved", "pulled"])
+def test_the_bases_saved_and_pulled_are_every_base_doctor_checks(document, recipe):
+    listed = re.search(recipe, document.read_text(), re.M)
+    assert listed and sorted(listed.group(1).split()) == sorted(doctor.base_images()), (
+        f"{document.name}'s `{recipe}` should list {doctor.base_images()}, not {listed and listed.group(1).split()}"
     )
-
-
-def test_the_prework_pulls_every_base_and_is_linked_first():
-    prework = workshop.WORKSHOP / "prework.md"
-    pulled = re.search(r"^for image in ([^;]+); do\n\s+docker pull", prework.read_text(), re.M)
-    assert pulled and sorted(pulled.group(1).split()) == sorted(doctor.base_images()), (
-        f"{prework.name} should pull {doctor.base_images()}"
-    )
-    introduction = workshop.GUIDE.read_text().split("\n## ")[0]
-    assert "](workshop/prework.md)" in introduction, f"{workshop.GUIDE.name} should link the pre-work at the top"
 
 
 def _distribution(file: str) -> str:
@@ -429,9 +411,10 @@ def test_serve_fetches_each_package_once_and_each_image_on_its_first_pull_only(s
     assert not left, f"serve left volumes: {left}"
 
 
-def test_the_guide_names_the_room_cache_as_it_runs():
+def test_the_guide_links_the_prework_first_and_names_the_room_cache_as_it_runs():
     guide = workshop.GUIDE.read_text()
-    pinned = re.search(r"^proxpi==(\S+)$", (room.CACHE_FILES / "index-requirements.in").read_text(), re.M)
+    assert "](workshop/prework.md)" in guide.split("\n## ")[0], f"{workshop.GUIDE.name} should link the pre-work first"
+    pinned = re.search(r"^proxpi==([\w.]+)", (room.CACHE_FILES / "index-requirements.txt").read_text(), re.M)
     variables = re.findall(r"(?:ENV|\\)\s+(\w+)=", (room.CACHE_FILES / "base.Dockerfile").read_text())
     wanted = [f":{room.INDEX_PORT}/index/", f":{room.REGISTRY_PORT}", f"proxpi/) {pinned.group(1)}", *variables]
     missing = [text for text in wanted if text not in guide]

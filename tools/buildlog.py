@@ -36,8 +36,7 @@ class Instruction:
         uv_ran = any(_UV_RAN.match(line) for line in self.output)
         if not (pip or uv_ran or any(_PIP_RAN.match(line) for line in self.output)):
             return None
-        prepared = [match for line in self.output if uv_ran and (match := _UV_PREPARED.match(line))]
-        return pip + sum(int(match.group(1)) for match in prepared)
+        return pip + sum(int(match.group(1)) for line in self.output if uv_ran and (match := _UV_PREPARED.match(line)))
 
 
 @dataclass
@@ -69,6 +68,5 @@ def parse(text: str) -> BuildLog:
         elif (match := _OUTPUT.match(line)) and match.group(1) in by_id:
             by_id[match.group(1)].output.append(match.group(2))
         if match := _CONTEXT.search(line):
-            size = float(match.group(1)) * _UNITS[match.group(2)]
-            context_bytes = max(context_bytes, int(size))
+            context_bytes = max(context_bytes, int(float(match.group(1)) * _UNITS[match.group(2)]))
     return BuildLog(text, list(by_id.values()), context_bytes)

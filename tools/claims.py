@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.series import REPO, STEPS, Step
+from tools.readmes import STEP_OF_README
+from tools.series import REPO, Step
 
 HEADINGS = ("Better", "Worse", "Ready for production")
 TEST_NAME = re.compile(r"test_\w+")
 # How a Worse line says that no later step fixes it.
 KEPT = "no later step fixes this"
-STEP_OF_README = {step.path / "README.md": step for step in STEPS}
 
 
 @dataclass
@@ -64,10 +64,8 @@ def claims(text: str) -> list[Claim]:
                 section = None
         elif not section:
             continue
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            depth += 1
-        elif token.type in ("bullet_list_close", "ordered_list_close"):
-            depth -= 1
+        elif token.type in ("bullet_list_open", "ordered_list_open", "bullet_list_close", "ordered_list_close"):
+            depth += token.nesting  # 1 opens a list, -1 closes one
         elif token.type == "list_item_open" and depth == 1:
             found.append(Claim(section, token.map[0] + 1, token.map[1] + 1))
         elif token.type == "inline" and found and depth >= 1 and found[-1].line - 1 <= token.map[0]:

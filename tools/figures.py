@@ -25,6 +25,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from tools import readmes
+from tools.docs.sections import WHOLE_FILES
 from tools.series import REPO
 
 FIGURE = re.compile(
@@ -35,11 +36,9 @@ FIGURE = re.compile(
 ANNOTATION = re.compile(r"<!--\s*(measured|setting|unmeasured):\s*(.*?)\s*-->", re.S)
 COMPARISON = re.compile(r"^([\w.:-]+)\.(\w+)\s*(<=|>=|<|>)\s*([\w.:-]+)\.(\w+)$")
 OPERATORS = {"<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
-# A measured value that is a word, not a number: KEY.FIELD == VALUE (or !=).
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A measured value that is a word, not a number: KEY.FIELD == VALUE (or !=).
 EQUALITY = re.compile(r"^([\w.:-]+)\.(\w+)\s*(==|!=)\s*(\S+)$")
-# Files whose every number is generated.
-GENERATED_WHOLE = {REPO / "docs" / "scoreboard.md"}
 
 
 @dataclass
@@ -59,10 +58,8 @@ def passages(markdown: str) -> list[Passage]:
             continue
         words, depth, comments = [], 0, []
         for child in token.children or []:
-            if child.type == "link_open":
-                depth += 1
-            elif child.type == "link_close":
-                depth -= 1
+            if child.type in ("link_open", "link_close"):
+                depth += child.nesting  # 1 opens a link, -1 closes one
             elif child.type == "html_inline":
                 before = " ".join(words)
                 comments += [(m.group(1), m.group(2), before) for m in ANNOTATION.finditer(child.content)]
@@ -98,21 +95,18 @@ def check(kind: str, claim: str, scoreboard: dict, before: str = "") -> str | No
     match = COMPARISON.match(claim)
     if not match:
         return f"measured: {claim!r} is not KEY.FIELD < KEY.FIELD (or KEY.FIELD == VALUE)"
-    left_key, left_field, op, right_key, right_field = match.groups()
-    values = []
-    for key, field in ((left_key, left_field), (right_key, right_field)):
+    sides = []
+    for key, field in (match.group(1, 2), match.group(4, 5)):
         if key not in entries:
             return f"measured: no scoreboard entry {key!r}"
         value = entries[key].get(field)
         value = value.get("median") if isinstance(value, dict) else value  # a median where the field has one
         if not isinstance(value, (int, float)):
             return f"measured: {key}.{field} is not a measured number ({value!r})"
-        values.append(value)
-    left, right = values
-    if not OPERATORS[op](left, right):
-        return (
-            f"the scoreboard says otherwise: {left_key}.{left_field} = {left} and {right_key}.{right_field} = {right}"
-        )
+        sides.append((f"{key}.{field}", value))
+    (left, left_value), (right, right_value) = sides
+    if not OPERATORS[match.group(3)](left_value, right_value):
+        return f"the scoreboard says otherwise: {left} = {left_value} and {right} = {right_value}"
     return None
 
 
@@ -134,4 +128,4 @@ def problems(path: Path, scoreboard: dict, text: str | None = None) -> list[str]
 
 
 def prose_files() -> list[Path]:
-    return [path for path in readmes.markdown_files() if path not in GENERATED_WHOLE]
+    return [path for path in readmes.markdown_files() if path not in WHOLE_FILES]  # every number there is generated

@@ -6,7 +6,7 @@ html.parser reads raw HTML.
 """
 
 import os
-import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -45,14 +45,12 @@ class _HtmlAttributes(HTMLParser):
                 self.anchors.append(value)
 
 
-def _tokens(text: str, env: dict) -> list[tuple[int, Token]]:
+def _tokens(text: str, env: dict) -> Iterator[tuple[int, Token]]:
     """Every token with the line it starts on; inline ones take their block's line."""
-    found = []
     for token in PARSER.parse(text, env):
         line = token.map[0] + 1 if token.map else 0
-        found.append((line, token))
-        found += [(line, child) for child in token.children or []]
-    return found
+        yield line, token
+        yield from ((line, child) for child in token.children or [])
 
 
 def links(text: str) -> list[Link]:
@@ -64,8 +62,7 @@ def links(text: str) -> list[Link]:
             found.append(Link(line, str(token.attrGet("href") or token.attrGet("src"))))
         elif token.type in ("html_block", "html_inline"):
             found += [Link(line, target) for target in _HtmlAttributes(token.content).targets]
-    for reference in env.get("references", {}).values():
-        found.append(Link(reference["map"][0] + 1, reference["href"]))
+    found += [Link(reference["map"][0] + 1, reference["href"]) for reference in env.get("references", {}).values()]
     first = {}  # a target once, where it first appears: a used reference is also a link
     for link in sorted(found, key=lambda link: link.line):
         first.setdefault(link.target, link)
@@ -83,10 +80,6 @@ def anchors(text: str) -> set[str]:
     return found
 
 
-def shown(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-
-
 def broken(link: Link, source: Path, text: str, root: Path) -> str | None:
     """Why `link`, written in `source` (whose content is `text`), leads nowhere; None if it resolves."""
     parts = urlsplit(link.target)
@@ -98,14 +91,15 @@ def broken(link: Link, source: Path, text: str, root: Path) -> str | None:
     resolved = Path(os.path.normpath(joined)) if path else source
     if resolved != root and root not in resolved.parents:
         return "outside the repository"
+    shown = resolved.relative_to(root).as_posix()
     if not resolved.exists():
-        return f"{shown(resolved, root)} does not exist"
+        return f"{shown} does not exist"
     if anchor and resolved.is_dir():
         return "an anchor on a folder: link its README.md"
     if anchor and resolved.suffix.lower() == ".md":
         known = anchors(text if resolved == source else resolved.read_text())
         if anchor.lower() not in known:
-            return f"no heading in {shown(resolved, root)} has the anchor #{anchor}"
+            return f"no heading in {shown} has the anchor #{anchor}"
     return None
 
 
@@ -116,11 +110,11 @@ def broken_links(source: Path, text: str | None = None, root: Path = REPO) -> li
 
 
 def main() -> int:
-    found = [f"{shown(markdown, REPO)}:{why}" for markdown in markdown_files() for why in broken_links(markdown)]
+    found = [f"{file.relative_to(REPO).as_posix()}:{why}" for file in markdown_files() for why in broken_links(file)]
     if found:
         print("\n".join(found))
     return 1 if found else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -91,6 +91,7 @@ def find(data: dict, readme_path: Path, claim: claims.Claim) -> dict | None:
 def problems(step: Step, data: dict, text: str | None = None) -> list[str]:
     """Each line of the step's README without a current, passing proof (no Docker)."""
     path = readme(step)
+    run = f"run `{COMMAND} --step {step.name}`"
     found = []
     for claim in claims.claims(path.read_text() if text is None else text):
         where = claim.where(path)
@@ -99,12 +100,9 @@ def problems(step: Step, data: dict, text: str | None = None) -> list[str]:
             continue
         entry = find(data, path, claim)
         if entry is None:
-            found.append(f"{where} has no proof: run `{COMMAND} --step {step.name}`")
+            found.append(f"{where} has no proof: {run}")
         elif entry["digest"] != digest(step, claim):
-            found.append(
-                f"{where}: its proof is stale (the line, a folder or a test changed): "
-                f"run `{COMMAND} --step {step.name}`"
-            )
+            found.append(f"{where}: its proof is stale (the line, a folder or a test changed): {run}")
         elif failing := sorted(name for name, test in entry["tests"].items() if test["here"] != "passed"):
             outcomes = ", ".join(entry["tests"][name]["here"] for name in failing)
             found.append(f"{where} is not proven: {', '.join(failing)} did not pass on the step itself ({outcomes})")
@@ -129,11 +127,9 @@ def run_tests(step: Step, ids: list[str], folder: Path | None = None) -> dict[st
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.xml"
         command = [
-            sys.executable, "-m", "pytest", *ids, "--step", step.name, "-p", "no:cacheprovider",
-            "-q", "--tb=line", f"--junitxml={report}",
+            sys.executable, "-m", "pytest", *ids, "--step", step.name, "-p", "no:cacheprovider", "-q", "--tb=line",
+            f"--junitxml={report}", *(["--folder", str(folder)] if folder else []),
         ]
-        if folder:
-            command += ["--folder", str(folder)]
         where = f"{step.name} on {folder.name if folder else 'its own folder'}"
         print(f"[proofs] {where}: {len(ids)} tests", file=sys.stderr, flush=True)
         started = time.monotonic()
@@ -198,13 +194,12 @@ def prove(step: Step, data: dict) -> dict:
         tests = {}
         for name in test_modules(step, claim):
             outcome, message = here.get(name, ("not run", ""))
-            record = {"here": outcome}
+            tests[name] = record = {"here": outcome}
             if other:
                 outcome, message = there[other.name].get(name, ("not run", ""))
-                record["against"], record["message"] = outcome, short(message)
-            elif message:
+                record["against"] = outcome
+            if other or message:
                 record["message"] = short(message)
-            tests[name] = record
         kept.append({
             "readme": where, "section": claim.section, "text": claim.text,
             "against": other.name if other else None, "tests": tests, "digest": digest(step, claim),
@@ -213,13 +208,12 @@ def prove(step: Step, data: dict) -> dict:
     kept.sort(key=lambda e: order.get(e["readme"], len(order)))
     exercises = [e for e in data.get("exercises", []) if e["step"] != step.name]
     if exercise:
-        outcomes_there = there[step.builds_on]
         exercises.append({
             "step": step.name, "against": step.builds_on,
             "tests": {
                 node: {"outcome": outcome, "message": short(message, 400, first_line=False)}
                 for node in exercise
-                for outcome, message in [outcomes_there.get(node.rpartition("::")[2], ("not run", ""))]
+                for outcome, message in [there[step.builds_on].get(node.rpartition("::")[2], ("not run", ""))]
             },
             "digest": exercise_digest(step),
         })

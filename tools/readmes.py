@@ -12,11 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from tools.series import REPO
+from tools.series import REPO, STEPS
 
-_SECTION = re.compile(
-    r"^(<!-- ([\w-]+):begin(?: ([^ \n]+))? -->\n)(.*?)^(<!-- \2:end -->)$", re.S | re.M
-)
+STEP_OF_README = {step.path / "README.md": step for step in STEPS}
+_SECTION = re.compile(r"^(<!-- ([\w-]+):begin(?: ([^ \n]+))? -->\n)(.*?)^(<!-- \2:end -->)$", re.S | re.M)
 # Any begin or end marker, to find those that open or close no section.
 _MARKER = re.compile(r"<!-- [\w-]+:(?:begin|end)\b.*?-->")
 

@@ -15,8 +15,6 @@ from tools.series import REPO, STEPS, Step, starting_point
 from tools.workshop import timetable
 
 ROOT_README = REPO / "README.md"
-STEP_OF = {step.path / "README.md": step for step in STEPS}
-FINAL_RESULT = "[Final result](#final-result)"  # the root README's section of that name
 
 
 class Sources:
@@ -36,9 +34,9 @@ class Sources:
 
 
 def step_of(path: Path, section: Section) -> Step:
-    if path not in STEP_OF:
+    if path not in readmes.STEP_OF_README:
         raise ValueError(f"a {section.name} section belongs in a step's README only")
-    return STEP_OF[path]
+    return readmes.STEP_OF_README[path]
 
 
 def fenced(language: str, body: str) -> str:
@@ -72,13 +70,9 @@ def scoreboard(path: Path, section: Section, sources: Sources) -> str:
     return render.step_section(sources.scoreboard, step_of(path, section).name, section.argument)
 
 
-def workshop_timings(path: Path, section: Section, sources: Sources) -> str:
-    return timetable.guide_section(sources.workshop_timings, sources.scoreboard)
-
-
 def folder_link(step: Step) -> str:
     if step.folder == ".":
-        return FINAL_RESULT
+        return "[Final result](#final-result)"  # the root README's section of that name
     readme = step.path / "README.md"
     return f"[{readmes.title(readme)}]({readme.relative_to(REPO).as_posix()})"
 
@@ -101,7 +95,9 @@ RENDERERS = {
     "diff": diff,
     "scoreboard": scoreboard,
     "proofs": lambda path, section, sources: proofs.section(step_of(path, section), sources.proofs),
-    "workshop-timings": workshop_timings,
+    "workshop-timings": lambda path, section, sources: timetable.guide_section(
+        sources.workshop_timings, sources.scoreboard
+    ),
     "room-cache": lambda path, section, sources: timetable.room_section(sources.workshop_timings),
     "steps": steps,
     "servers": lambda path, section, sources: render.servers_section(sources.scoreboard),

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from tools import docker_cli
 from tools.durations import duration
-from tools.scoreboard import uses_cache_mounts
+from tools.scoreboard import IMAGE_REPOSITORY, uses_cache_mounts
 from tools.scoreboard.lock_bump import LOCK_BUMP, bump_lock
-from tools.scoreboard.session import Session, throwaway_tag
+from tools.scoreboard.session import Session
 
 
 @dataclass
@@ -27,9 +27,8 @@ class FromScratch:
 
 
 def _build_fresh_copy(session: Session, **options) -> tuple[Path, docker_cli.Build]:
-    image = session.image
-    folder = session.scratch.copy(image.step.path, fresh_mtimes=True)
-    return folder, session.scratch.build(folder, image, image.tag, session.deadline, **options)
+    folder = session.scratch.copy(session.image.step.path, fresh_mtimes=True)
+    return folder, session.scratch.build(folder, session.image, session.image.tag, session.deadline, **options)
 
 
 def _every_run_ran(session: Session, build: docker_cli.Build) -> None:
@@ -77,7 +76,7 @@ def without_change(session: Session, folder: Path) -> list[float]:
 
 def _build_copy(session: Session, copy: Path) -> docker_cli.Build:
     """Build a changed copy under a throwaway tag, then remove both."""
-    tag = throwaway_tag()
+    tag = f"{IMAGE_REPOSITORY}/scratch:{uuid.uuid4().hex[:12]}"
     build = session.scratch.build(copy, session.image, tag, session.deadline)
     session.scratch.remove_image(tag)
     shutil.rmtree(copy)

@@ -24,10 +24,9 @@ def title(data: dict) -> str:
     bases = "offline stand-in bases" if standins == {True} else (
         "pulled bases" if standins == {False} else "stand-in and pulled bases"
     )
-    machine = runs[-1]["machine"]
     when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
     return (
-        f"Measured {when} · {machine['cpus']} CPUs · "
+        f"Measured {when} · {runs[-1]['machine']['cpus']} CPUs · "
         f"Docker {runs[-1]['docker']['engine']} · {bases} · times: median of "
         f"{'/'.join(sorted({str(run['repeat']) for run in runs}))} run(s)"
     )
@@ -80,9 +79,8 @@ def draw(data: dict, path: Path) -> None:
         axes.grid(axis="x", alpha=0.3)
         axes.set_axisbelow(True)
 
-    height = 1.6 + 0.45 * max(len(entries), 2)
     figure, (size_axes, time_axes, load_axes) = plt.subplots(
-        1, 3, figsize=(17, height), sharey=True, layout="constrained",
+        1, 3, figsize=(17, 1.6 + 0.45 * max(len(entries), 2)), sharey=True, layout="constrained",
         gridspec_kw={"width_ratios": [1, 1.4, 1]},
     )
     added = [entry["added_bytes"] / MB if good else None for entry, good in zip(entries, ok, strict=True)]

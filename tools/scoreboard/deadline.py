@@ -9,7 +9,6 @@ class OutOfTime(Exception):
 
 class Deadline:
     def __init__(self, seconds: float):
-        self.seconds = seconds
         self.end = time.monotonic() + seconds
 
     def left(self, at_most: float | None = None) -> float:

@@ -32,9 +32,7 @@ def _version_key(version: str) -> tuple:
 
 def index_files(name: str, deadline: Deadline) -> list[dict]:
     """Every file the index has for a project, from its JSON (PEP 691)."""
-    request = urllib.request.Request(
-        index_url().rstrip("/") + f"/{name}/", headers={"Accept": _SIMPLE_JSON}
-    )
+    request = urllib.request.Request(index_url().rstrip("/") + f"/{name}/", headers={"Accept": _SIMPLE_JSON})
     with urllib.request.urlopen(request, timeout=deadline.left(30)) as response:
         return [f for f in json.load(response)["files"] if not f.get("yanked")]
 
@@ -62,8 +60,10 @@ def previous_release(name: str, version: str, deadline: Deadline) -> tuple[str, 
     return new, by_version[new]
 
 
-_POETRY_PACKAGE = r'(\[\[package\]\]\nname = "{name}"\nversion = ")([^"]+)(".*?\nfiles = \[\n)(.*?)(\n\])'
-_REQUIREMENT = r"(?im)^({name}==)([^\s;\\]+)([^\n\\]*)((?:\s*\\\n\s+--hash=\S+)*)"
+_POETRY_PACKAGE = re.compile(
+    rf'(\[\[package\]\]\nname = "{LOCK_BUMP}"\nversion = ")([^"]+)(".*?\nfiles = \[\n)(.*?)(\n\])', re.S
+)
+_REQUIREMENT = re.compile(rf"(?im)^({LOCK_BUMP}==)([^\s;\\]+)([^\n\\]*)((?:\s*\\\n\s+--hash=\S+)*)")
 
 
 def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | None:
@@ -83,8 +83,7 @@ def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | 
             entry = json.loads(text).get("default", {}).get(name)
             if entry:
                 found[relative] = entry["version"].lstrip("=")
-        elif match := re.search(_POETRY_PACKAGE.format(name=name), text, re.S) if relative.endswith("poetry.lock") \
-                else re.search(_REQUIREMENT.format(name=name), text):
+        elif match := (_POETRY_PACKAGE if relative.endswith("poetry.lock") else _REQUIREMENT).search(text):
             found[relative] = match.group(2)
     if not found:
         return None
@@ -93,29 +92,19 @@ def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | 
     if previous is None:
         return None
     new, files = previous
+    listed = ",\n".join(f'    {{file = "{file}", hash = "sha256:{digest}"}}' for file, digest in files.items())
+    hashes = "".join(f" \\\n    --hash=sha256:{digest}" for digest in files.values())
     for relative in found:
         path = folder / relative
         text = path.read_text()
         if relative.endswith("Pipfile.lock"):
             lock = json.loads(text)
-            lock["default"][name].update(
-                version=f"=={new}", hashes=[f"sha256:{digest}" for digest in files.values()]
-            )
+            lock["default"][name].update(version=f"=={new}", hashes=[f"sha256:{digest}" for digest in files.values()])
             text = json.dumps(lock, indent=4) + "\n"
         elif relative.endswith("poetry.lock"):
-            listed = ",\n".join(
-                f'    {{file = "{file}", hash = "sha256:{digest}"}}' for file, digest in files.items()
-            )
-            text = re.sub(
-                _POETRY_PACKAGE.format(name=name),
-                lambda m, listed=listed: m.group(1) + new + m.group(3) + listed + "," + m.group(5),
-                text, count=1, flags=re.S,
-            )
+            text = _POETRY_PACKAGE.sub(lambda m: m[1] + new + m[3] + listed + "," + m[5], text, count=1)
         else:
-            def requirement(m):
-                hashes = "".join(f" \\\n    --hash=sha256:{digest}" for digest in files.values())
-                return m.group(1) + new + m.group(3).rstrip() + (hashes if m.group(4) else "")
-            text = re.sub(_REQUIREMENT.format(name=name), requirement, text, count=1)
+            text = _REQUIREMENT.sub(lambda m: m[1] + new + m[3].rstrip() + (hashes if m[4] else ""), text, count=1)
         path.write_text(text + "\n" * blank_lines)
     return {"package": name, "from": old, "to": new}
 

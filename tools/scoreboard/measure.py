@@ -10,19 +10,9 @@ import subprocess
 import time
 from collections.abc import Callable
 
-from tools import docker_cli, machine
+from tools import docker_cli, machine, scoreboard
 from tools.durations import duration
-from tools.scoreboard import (
-    LOAD_CONNECTIONS,
-    LOAD_S,
-    LOAD_THREADS,
-    LOAD_WORKERS,
-    WARM_UP_S,
-    Image,
-    builds,
-    dockerfile_digest,
-    running,
-)
+from tools.scoreboard import Image, builds, dockerfile_digest, running
 from tools.scoreboard.data import redact, spread
 from tools.scoreboard.deadline import Deadline, OutOfTime
 from tools.scoreboard.session import Session
@@ -42,11 +32,11 @@ def environment(repeat: int) -> dict:
         "repeat": repeat,
         "load_test": {
             "wrk": running.wrk_version(),
-            "threads": LOAD_THREADS,
-            "connections": LOAD_CONNECTIONS,
-            "warm_up_s": WARM_UP_S,
-            "duration_s": LOAD_S,
-            "workers": LOAD_WORKERS,
+            "threads": scoreboard.LOAD_THREADS,
+            "connections": scoreboard.LOAD_CONNECTIONS,
+            "warm_up_s": scoreboard.WARM_UP_S,
+            "duration_s": scoreboard.LOAD_S,
+            "workers": scoreboard.LOAD_WORKERS,
         },
     }
 
@@ -64,15 +54,6 @@ def base_facts(base: str) -> dict:
         "standin": standin,
         "size_bytes": docker_cli.image_size(base),
         "layers": docker_cli.image_layers(base),
-    }
-
-
-def built_facts(tag: str) -> dict:
-    healthcheck = (docker_cli.image_config(tag).get("Healthcheck") or {}).get("Test") or ["NONE"]
-    return {
-        "size_bytes": docker_cli.image_size(tag),
-        "layers": docker_cli.image_layers(tag),
-        "healthcheck": healthcheck != ["NONE"],
     }
 
 
@@ -96,7 +77,8 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
         app = builds.after_app_change(session, fresh.folder)
         lock = builds.after_lock_change(session, fresh.folder)
         session.phase = "inspecting the image"
-        built = built_facts(image.tag)
+        healthcheck = (docker_cli.image_config(image.tag).get("Healthcheck") or {}).get("Test") or ["NONE"]
+        size, layers = docker_cli.image_size(image.tag), docker_cli.image_layers(image.tag)
         runs = running.start_and_stop(session)
         served = running.throughput(session)
         # The server's facts, where the server is what a row compares: the final's rows.
@@ -104,10 +86,10 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
         recycled = running.recycling(session) if server else None
         header = running.oversized_header(session) if server else None
         entry.update({
-            "size_bytes": built["size_bytes"],
-            "added_bytes": built["size_bytes"] - entry["base"]["size_bytes"],
-            "layers": built["layers"],
-            "added_layers": built["layers"] - entry["base"]["layers"],
+            "size_bytes": size,
+            "added_bytes": size - entry["base"]["size_bytes"],
+            "layers": layers,
+            "added_layers": layers - entry["base"]["layers"],
             "context_bytes": max(fresh.context_bytes),
             "cold_build_s": spread(fresh.cold),
             "cache_mounts": fresh.cache_mounts,
@@ -137,7 +119,7 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
             "user": {"uid": runs.facts["uid"], "name": runs.facts["user"]},
             "pid1": runs.facts["pid1"],
             "workers": runs.facts["workers"],
-            "healthcheck": built["healthcheck"],
+            "healthcheck": healthcheck != ["NONE"],
         })
         if session.warnings:
             entry["warnings"] = session.warnings

@@ -23,12 +23,8 @@ def human_bytes(count: int) -> str:
     return f"{count} B"
 
 
-def median_time(timing: dict | None) -> str:
-    return MISSING if timing is None else duration(timing["median"])
-
-
 def timing(field: str):
-    return lambda entry: median_time(entry.get(field))
+    return lambda entry: MISSING if entry.get(field) is None else duration(entry[field]["median"])
 
 
 def throughput(entry: dict) -> str:
@@ -46,7 +42,7 @@ def lock_change(entry: dict) -> str:
         return MISSING
     counts = entry.get("lock_change_downloads") or [None]
     downloaded = "?" if None in counts else f"{max(counts):,}"
-    return f"{median_time(seconds)} ({downloaded})"
+    return f"{duration(seconds['median'])} ({downloaded})"
 
 
 def yes_no(field: str):

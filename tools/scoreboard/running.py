@@ -11,19 +11,8 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 
-from tools import docker_cli
+from tools import docker_cli, scoreboard
 from tools.durations import duration
-from tools.scoreboard import (
-    BOOTING_WORKERS,
-    LOAD_CONNECTIONS,
-    LOAD_S,
-    LOAD_THREADS,
-    LOAD_WORKERS,
-    OVERSIZED_HEADER_BYTES,
-    RECYCLE_AFTER,
-    RECYCLE_LOAD_S,
-    WARM_UP_S,
-)
 from tools.scoreboard.data import spread
 from tools.scoreboard.deadline import Deadline
 from tools.scoreboard.session import Session
@@ -69,13 +58,10 @@ def process_facts(container: docker_cli.Container, deadline: Deadline) -> dict:
     seen: list[dict] = []
 
     def settled() -> dict | None:
-        output = docker_cli.docker(
-            "exec", container.id, "python3", "-c", _PROCESS_FACTS, timeout=deadline.left(60)
-        )
+        output = docker_cli.docker("exec", container.id, "python3", "-c", _PROCESS_FACTS, timeout=deadline.left(60))
         seen.append(json.loads(output))
-        latest = seen[-1]
-        if len(seen) > 1 and latest["workers"] and latest["workers"] == seen[-2]["workers"]:
-            return latest
+        if len(seen) > 1 and seen[-1]["workers"] and seen[-1]["workers"] == seen[-2]["workers"]:
+            return seen[-1]
         return None
 
     try:
@@ -84,13 +70,15 @@ def process_facts(container: docker_cli.Container, deadline: Deadline) -> dict:
         return seen[-1]
 
 
-def until_serving(container: docker_cli.Container, deadline: Deadline) -> None:
-    """Until `/` answers 200, within STARTUP_LIMIT and the image's time."""
+def serving(session: Session, env: dict[str, str] | None = None) -> docker_cli.Container:
+    """A container of the image (`env` added), once `/` answers 200: within STARTUP_LIMIT and the image's time."""
+    container = session.scratch.run(session.image, env)
     try:
-        docker_cli.wait_until_serving(container, "/", deadline.left(STARTUP_LIMIT))
+        docker_cli.wait_until_serving(container, "/", session.deadline.left(STARTUP_LIMIT))
     except docker_cli.TimedOut:
-        deadline.left()  # OutOfTime if the image's time is what ran out
+        session.deadline.left()  # OutOfTime if the image's time is what ran out
         raise
+    return container
 
 
 @dataclass
@@ -109,8 +97,7 @@ def start_and_stop(session: Session) -> Runs:
     result, deadline = Runs(), session.deadline
     for attempt in session.attempts("start-up"):
         started = time.monotonic()
-        container = session.scratch.run(session.image)
-        until_serving(container, deadline)
+        container = serving(session)
         result.startup.append(time.monotonic() - started)
         # Every time, so that `docker stop` meets a server whose workers have all
         # booted: a worker still importing the app when SIGTERM comes holds the
@@ -136,14 +123,12 @@ def timed_stop(container: docker_cli.Container, deadline: Deadline) -> tuple[flo
     """Seconds `docker stop` took, and the exit code it left."""
     started = time.monotonic()
     docker_cli.docker("stop", "--time", str(STOP_GRACE), container.id, timeout=deadline.left(STOP_GRACE + 30))
-    took = time.monotonic() - started
-    return took, container.state().get("ExitCode")
+    return time.monotonic() - started, container.state().get("ExitCode")
 
 
 def stop_at_first_answer(session: Session) -> tuple[float, int | None]:
     """`docker stop` as soon as `/` first answers, while other workers may still boot."""
-    container = session.scratch.run(session.image, {"WORKERS": str(BOOTING_WORKERS)})
-    until_serving(container, session.deadline)
+    container = serving(session, {"WORKERS": str(scoreboard.BOOTING_WORKERS)})
     try:
         return timed_stop(container, session.deadline)
     finally:
@@ -161,7 +146,7 @@ _WRK_HTTP_ERRORS = re.compile(r"Non-2xx or 3xx responses: (\d+)")
 
 def wrk(url: str, seconds: int, deadline: Deadline) -> dict:
     """One wrk run: requests per second and the errors it counted."""
-    command = ["wrk", f"-t{LOAD_THREADS}", f"-c{LOAD_CONNECTIONS}", f"-d{seconds}s", url]
+    command = ["wrk", f"-t{scoreboard.LOAD_THREADS}", f"-c{scoreboard.LOAD_CONNECTIONS}", f"-d{seconds}s", url]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=deadline.left(seconds + 30))
     rate = _WRK_RATE.search(proc.stdout)
     if proc.returncode != 0 or not rate:
@@ -191,13 +176,12 @@ def throughput(session: Session) -> dict | None:
         return None
     runs, load, stops, workers, deadline = [], [], [], None, session.deadline
     for _ in session.attempts("throughput"):
-        container = session.scratch.run(session.image, {"WORKERS": str(LOAD_WORKERS)})
-        until_serving(container, deadline)
+        container = serving(session, {"WORKERS": str(scoreboard.LOAD_WORKERS)})
         workers = process_facts(container, deadline)["workers"]
-        wrk(container.url + "/", WARM_UP_S, deadline)
+        wrk(container.url + "/", scoreboard.WARM_UP_S, deadline)
         # How busy the machine was (builds, other work) as the sample began.
         load.append(round(os.getloadavg()[0], 2))
-        runs.append(wrk(container.url + "/", LOAD_S, deadline))
+        runs.append(wrk(container.url + "/", scoreboard.LOAD_S, deadline))
         stops.append(timed_stop(container, deadline)[0])
         container.remove()
         session.say(f"{session.phase}: {runs[-1]['rps']:.0f} requests/s, errors: "
@@ -219,24 +203,22 @@ def recycling(session: Session) -> dict | None:
         return None
     failures = []
     for _ in session.attempts("recycling under load"):
-        container = session.scratch.run(
-            session.image, {"WORKERS": str(LOAD_WORKERS), "MAX_REQUESTS": str(RECYCLE_AFTER)},
+        container = serving(
+            session, {"WORKERS": str(scoreboard.LOAD_WORKERS), "MAX_REQUESTS": str(scoreboard.RECYCLE_AFTER)}
         )
-        until_serving(container, session.deadline)
-        run = wrk(container.url + "/", RECYCLE_LOAD_S, session.deadline)
+        run = wrk(container.url + "/", scoreboard.RECYCLE_LOAD_S, session.deadline)
         container.remove()
         failures.append(run["http_errors"] + run["socket_errors"])
-        session.say(f"{session.phase}: {failures[-1]} failed requests of {run['rps'] * RECYCLE_LOAD_S:.0f}")
-    return {"max_requests": RECYCLE_AFTER, "seconds": RECYCLE_LOAD_S, **spread(failures)}
+        session.say(f"{session.phase}: {failures[-1]} failed requests of {run['rps'] * scoreboard.RECYCLE_LOAD_S:.0f}")
+    return {"max_requests": scoreboard.RECYCLE_AFTER, "seconds": scoreboard.RECYCLE_LOAD_S, **spread(failures)}
 
 
 def oversized_header(session: Session) -> str:
     """What the server answers to a request with one OVERSIZED_HEADER_BYTES header."""
-    container = session.scratch.run(session.image)
-    until_serving(container, session.deadline)
+    container = serving(session)
     port = int(container.url.rsplit(":", 1)[1])
     request = (
-        f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {'a' * OVERSIZED_HEADER_BYTES}\r\n"
+        f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {'a' * scoreboard.OVERSIZED_HEADER_BYTES}\r\n"
         "Connection: close\r\n\r\n"
     ).encode()
     try:

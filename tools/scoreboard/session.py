@@ -9,16 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools import docker_cli
-from tools.scoreboard import IMAGE_REPOSITORY, Image
+from tools.scoreboard import Image
 from tools.scoreboard.deadline import Deadline
 
 # A developer's local clutter, absent from a clean checkout: never part of a measurement.
 CLUTTER = (".venv*", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache")
-
-
-def throwaway_tag() -> str:
-    """A tag for a build of a changed copy, removed right after it."""
-    return f"{IMAGE_REPOSITORY}/scratch:{uuid.uuid4().hex[:12]}"
 
 
 class Scratch:
@@ -44,9 +39,7 @@ class Scratch:
 
     def build(self, folder: Path, image: Image, tag: str, deadline: Deadline, **options) -> docker_cli.Build:
         self.tags.append(tag)
-        build = docker_cli.build(
-            folder, tag, image.dockerfile, image.target, timeout=deadline.left(), **options
-        )
+        build = docker_cli.build(folder, tag, image.dockerfile, image.target, timeout=deadline.left(), **options)
         # Every build through Compose gets a new image id (Compose labels the image with
         # its one-off project name): remove the one the tag pointed at before.
         image_id = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", tag)

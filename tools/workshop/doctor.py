@@ -181,11 +181,10 @@ def check_architecture() -> Result:
         return Result("Architecture", None, f"{arch}: not the scoreboard's x86_64, and not tried here")
     return Result(
         "Architecture", True,
-        f"{arch}: images build for linux/arm64 (unless DOCKER_DEFAULT_PLATFORM says otherwise), from the "
-        "aarch64 wheels the locks list for every compiled package the app runs (extra 1 compiles psycopg2 "
-        "from source, as on x86_64); extra 5's debugpy "
-        "falls back to its platform-independent wheel, with no compiled part for Linux arm64; times "
-        "differ from the scoreboard's, measured on x86_64",
+        f"{arch}: images build for linux/arm64 (unless DOCKER_DEFAULT_PLATFORM says otherwise), from the aarch64 "
+        "wheels the locks list for every compiled package the app runs (extra 1 compiles psycopg2 from source, as "
+        "on x86_64); extra 5's debugpy falls back to its platform-independent wheel, with no compiled part for "
+        "Linux arm64; times differ from the scoreboard's, measured on x86_64",
     )
 
 
@@ -221,19 +220,15 @@ def check_buildkit() -> Result:
     return Result("BuildKit", True, "builds with cache mounts (RUN --mount=type=cache)")
 
 
-def check_base_images() -> list[Result]:
-    results = []
-    for image in base_images():
-        try:
-            standin = docker_cli.is_standin(image)
-        except (docker_cli.DockerError, OSError, subprocess.TimeoutExpired):
-            results.append(Result(image, False, "not present",
-                                  f"`docker pull {image}`; where Docker Hub is out of reach, "
-                                  "`docker load -i bases.tar` from the host's copy (WORKSHOP.md), or "
-                                  "`sudo bash tools/standins/build.sh` on Debian or Ubuntu builds offline stand-ins"))
-        else:
-            results.append(Result(image, True, "present" + (", an offline stand-in" if standin else "")))
-    return results
+def check_base_image(image: str) -> Result:
+    try:
+        standin = docker_cli.is_standin(image)
+    except (docker_cli.DockerError, OSError, subprocess.TimeoutExpired):
+        return Result(image, False, "not present",
+                      f"`docker pull {image}`; where Docker Hub is out of reach, "
+                      "`docker load -i bases.tar` from the host's copy (WORKSHOP.md), or "
+                      "`sudo bash tools/standins/build.sh` on Debian or Ubuntu builds offline stand-ins")
+    return Result(image, True, "present" + (", an offline stand-in" if standin else ""))
 
 
 def check_docker_disk() -> Result:
@@ -262,7 +257,7 @@ def checks(docker: bool = True):
         yield check_compose()
         yield check_architecture()
         yield check_docker_disk()
-        yield from check_base_images()
+        yield from map(check_base_image, base_images())
         yield check_buildkit()
 
 

@@ -48,14 +48,11 @@ def run_check(step: Step, folder: Path, log: Path) -> dict:
     seconds = round(time.monotonic() - started, 1)
     if reason := docker_cli.unreachable_reason():
         raise EngineGone(f"Docker stopped answering during a check of {step.name}: {reason}")
-    output = log.read_text(errors="replace")
+    lines = log.read_text(errors="replace").splitlines()
     return {
-        "exit": code,
-        "seconds": seconds,
-        "failed": [
-            line.split(" - ")[0][len("FAILED "):] for line in output.splitlines() if line.startswith("FAILED ")
-        ][:30],
-        "messages": "\n".join(line for line in output.splitlines() if line.startswith("E ")),
+        "exit": code, "seconds": seconds,
+        "failed": [line.split(" - ")[0][len("FAILED "):] for line in lines if line.startswith("FAILED ")][:30],
+        "messages": "\n".join(line for line in lines if line.startswith("E ")),
     }
 
 
@@ -110,13 +107,10 @@ def rehearse(step: Step, say=print) -> dict:
         remove_images_of(step, folder)
     record.update(
         machine=describe(),
-        untouched={
-            "exit": untouched["exit"], "seconds": untouched["seconds"], "failed": untouched["failed"],
-            "promise": expected, "names_lesson": names_lesson,
-        },
+        untouched={**{key: untouched[key] for key in ("exit", "seconds", "failed")},
+                   "promise": expected, "names_lesson": names_lesson},
         **{f"check_{phase}": {"exit": check["exit"], "seconds": check["seconds"]} for phase, check in checks.items()},
-        ok=not problems,
-        problems=problems,
+        ok=not problems, problems=problems,
     )
     for problem in problems:
         say(f"[{step.name}] PROBLEM: {problem} (logs: {shown(REHEARSALS)}/{step.name}.*.log)")
@@ -126,8 +120,7 @@ def rehearse(step: Step, say=print) -> dict:
 def record(results: dict[str, dict]) -> None:
     """Merge into the committed timings: a partial rehearsal keeps the others' records."""
     data = load_timings()
-    data["exercises"].update(results)
-    data["exercises"] = dict(sorted(data["exercises"].items()))
+    data["exercises"] = dict(sorted({**data["exercises"], **results}.items()))
     TIMINGS_DATA.write_text(json.dumps(data, indent=1) + "\n")
 
 

@@ -25,13 +25,13 @@ from pathlib import Path
 from tools import docker_cli
 from tools.series import Step
 from tools.workshop import copy_app
+from tools.workshop.doctor import base_images
 
 CACHE_FILES = Path(__file__).parent / "room-cache"
 INDEX_IMAGE = "dockerizing-python-room/index:proxpi-1.3.1"
 NAME = "dockerizing-python-room"
 INDEX_PORT, REGISTRY_PORT = 3141, 5001
 UPSTREAM_REGISTRY = "https://registry-1.docker.io"
-ROOM_LABEL = "org.dockerizing-python.room-index"
 ORIGINAL_LABEL = "org.dockerizing-python.room-original"
 # A line of proxpi's DEBUG log for each file it fetches from the upstream index.
 UPSTREAM_DOWNLOAD = re.compile(r"Downloading '(?P<url>[^']+)'")
@@ -143,23 +143,20 @@ def start(
             docker_cli.image_config("registry:2")
         except docker_cli.DockerError:
             room.registry_problem = "registry:2 is not on this laptop: pull it, or build its stand-in"
-        try:
-            if room.registry_problem:
-                raise docker_cli.DockerError(room.registry_problem)
-            room.registry_container = _run(
-                name, "registry", listen, registry_port, "registry:2", f"REGISTRY_PROXY_REMOTEURL={upstream_registry}",
-            )
-            docker_cli.wait_for(lambda: docker_cli.answers_200(f"http://{local}:{registry_port}/v2/"),
-                                "the registry answering", 60, container=room.registry_container,
-                                ignoring=(OSError,))
-        except docker_cli.DockerError as error:
-            log = room.registry_container.logs(lines="all") if room.registry_container else str(error)
-            panic = re.findall(r"^panic: (.*)$", log, re.M)
-            room.registry_problem = room.registry_problem or (
-                f"{upstream_registry} does not answer: {panic[0]}" if panic
-                else f"registry:2 did not start: {log.strip().splitlines()[-1]}")
-            if room.registry_container:
-                room.registry_container.remove()
+        else:
+            try:
+                room.registry_container = _run(name, "registry", listen, registry_port, "registry:2",
+                                               f"REGISTRY_PROXY_REMOTEURL={upstream_registry}")
+                docker_cli.wait_for(lambda: docker_cli.answers_200(f"http://{local}:{registry_port}/v2/"),
+                                    "the registry answering", 60, container=room.registry_container,
+                                    ignoring=(OSError,))
+            except docker_cli.DockerError as error:
+                log = room.registry_container.logs(lines="all") if room.registry_container else str(error)
+                panic = re.findall(r"^panic: (.*)$", log, re.M)
+                room.registry_problem = (f"{upstream_registry} does not answer: {panic[0]}" if panic
+                                         else f"registry:2 did not start: {log.strip().splitlines()[-1]}")
+                if room.registry_container:
+                    room.registry_container.remove()
     except BaseException:
         room.stop()
         raise
@@ -188,8 +185,7 @@ def serve(**options) -> int:
     try:
         print(f"The room cache is serving packages at {room.index_url}"
               + ("" if room.registry_problem else f" and images at {room.registry}") + ".")
-        print("\n".join(room.attendee_lines()), flush=True)
-        print("Ctrl-C stops it.", flush=True)
+        print("\n".join([*room.attendee_lines(), "Ctrl-C stops it."]), flush=True)
         signal.pause()
     except KeyboardInterrupt:
         pass
@@ -203,8 +199,6 @@ def serve(**options) -> int:
 
 
 def python_bases() -> list[str]:
-    from tools.workshop.doctor import base_images
-
     return [base for base in base_images() if base.startswith("python:")]
 
 
