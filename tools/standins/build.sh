@@ -13,6 +13,7 @@
 #   tools/standins/build.sh python:3.11-slim     # only these
 #   tools/standins/build.sh python:3.9-slim      # the suite's old Python (not a base)
 #   STANDINS_ONLY=1 tools/standins/build.sh      # do not try to pull
+#   STANDINS_DRY_RUN=1 tools/standins/build.sh   # only say what it would do
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -180,6 +181,10 @@ for image in "${images[@]}"; do
         fi
         log "$image: the stand-in's recipe changed since it was built"
         replaced=$(docker image inspect --format '{{ .Id }}' "$image")
+    fi
+    if [ -n "${STANDINS_DRY_RUN:-}" ]; then
+        log "$image: dry run: it would be pulled, or built as a stand-in"
+        continue
     fi
     if [ -z "${STANDINS_ONLY:-}" ] && pull "$image" >/dev/null 2>&1; then
         log "$image: pulled"
