@@ -77,7 +77,7 @@ def test_a_standin_is_kept_until_its_recipe_changes(tmp_path):
     if not present:
         pytest.skip("no base image is a stand-in (pulled, or not present)")
     current = "stand-in present, built from the current recipe"
-    assert _decisions(STANDINS, present) == dict.fromkeys(present, current), "a stand-in built from the current recipe is kept"
+    assert _decisions(STANDINS, present) == dict.fromkeys(present, current), "a current stand-in is kept"
 
     changed = tmp_path / "standins"
     shutil.copytree(STANDINS, changed)
