@@ -13,7 +13,7 @@
 #   tools/standins/build.sh python:3.11-slim     # only these
 #   tools/standins/build.sh python:3.9-slim      # the suite's old Python (not a base)
 #   STANDINS_ONLY=1 tools/standins/build.sh      # do not try to pull
-#   STANDINS_DRY_RUN=1 tools/standins/build.sh   # only say what it would do
+#   STANDINS_DRY_RUN=1 tools/standins/build.sh   # say what is there, pull and build nothing
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -183,7 +183,7 @@ for image in "${images[@]}"; do
         replaced=$(docker image inspect --format '{{ .Id }}' "$image")
     fi
     if [ -n "${STANDINS_DRY_RUN:-}" ]; then
-        log "$image: dry run: it would be pulled, or built as a stand-in"
+        log "$image: dry run, nothing pulled or built"
         continue
     fi
     if [ -z "${STANDINS_ONLY:-}" ] && pull "$image" >/dev/null 2>&1; then
