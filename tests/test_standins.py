@@ -1,6 +1,5 @@
 """The offline stand-ins: faithful where a lesson depends on them, kept while their recipe is unchanged."""
 
-import json
 import os
 import re
 import shutil
@@ -14,8 +13,6 @@ from tools.series import REPO
 from tools.workshop import doctor
 
 STANDINS = REPO / "tools" / "standins"
-STANDIN_LABEL = docker_cli.STANDIN_LABEL
-RECIPE_LABEL = "org.dockerizing-python.standin-recipe"
 PYTHON_BASES = ("python:3.11", "python:3.11-slim", "python:3.13")
 
 # Where the image's own Python looks for modules, and every .pyc file in there.
@@ -30,10 +27,10 @@ done
 """
 
 
-def _labels(image: str) -> dict[str, str] | None:
-    """An image's labels, or None when it is not present."""
+def _is_standin(image: str) -> bool | None:
+    """Whether a base image is an offline stand-in; None when it is not present."""
     try:
-        return json.loads(docker_cli.docker("image", "inspect", "--format", "{{json .Config.Labels}}", image)) or {}
+        return docker_cli.is_standin(image)
     except docker_cli.DockerError:
         return None
 
@@ -42,7 +39,7 @@ def _labels(image: str) -> dict[str, str] | None:
 def test_python_base_ships_its_standard_library_without_bytecode(image):
     if reason := docker_cli.unreachable_reason():
         pytest.skip(f"Docker is needed: {reason}")
-    if (labels := _labels(image)) is None:
+    if (standin := _is_standin(image)) is None:
         pytest.skip(f"{image} is not present: tests/run pulls it or builds its stand-in")
     report = docker_cli.docker(
         "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--user", "0",
@@ -53,7 +50,7 @@ def test_python_base_ships_its_standard_library_without_bytecode(image):
         f"{image}: its standard library holds {count} .pyc files (e.g. {examples}); the "
         "official image ships none, so extra 2's compileall lesson could not fail on it"
     )
-    if labels.get(STANDIN_LABEL) == "true":
+    if standin:
         # The official image deletes its Python's bytecode everywhere, not only the stdlib's.
         left = [line.split(maxsplit=2)[1:] for line in report if line.startswith("path ")]
         left = {folder: int(count) for count, folder in left if count != "0"}
@@ -79,7 +76,7 @@ def _stand_ins_by_decision(standins: Path, images: list[str]) -> dict[str, set[s
 def test_a_standin_is_kept_until_its_recipe_changes(tmp_path):
     if reason := docker_cli.unreachable_reason():
         pytest.skip(f"Docker is needed: {reason}")
-    present = {image for image in doctor.base_images() if (_labels(image) or {}).get(STANDIN_LABEL) == "true"}
+    present = {image for image in doctor.base_images() if _is_standin(image)}
     if not present:
         pytest.skip("no base image is a stand-in (pulled, or not present)")
     assert _stand_ins_by_decision(STANDINS, sorted(present)) == {"kept": present, "stale": set()}, (
