@@ -14,6 +14,31 @@ OK = "ok"
 REFUSED = "refused"  # no connection, or one closed or reset with no answer
 
 
+async def _one_request(client: httpx.AsyncClient, url: str, expected: dict) -> tuple[float, str]:
+    """(when it was sent, outcome). Not when the call began: under load, the event
+    loop can hold a request a while before it connects. Never sent: when it ended."""
+    sent: list[float] = []
+
+    async def note_sent(event: str, _info: dict) -> None:
+        if event == "http11.send_request_body.complete":
+            sent.append(time.monotonic())
+
+    try:
+        response = await client.get(url, extensions={"trace": note_sent})
+        ok = response.status_code == 200 and response.json() == expected
+        outcome = OK if ok else f"{response.status_code} {response.text[:80]!r}"
+    except (httpx.ConnectError, httpx.ReadError):
+        # Refused, or reset: a closing listener resets what waits in its queue.
+        outcome = REFUSED
+    except httpx.RemoteProtocolError as error:
+        # Docker's port forwarder accepts the connection, then finds no server.
+        refused = "without sending a response" in str(error)
+        outcome = REFUSED if refused else repr(error)
+    except httpx.HTTPError as error:
+        outcome = repr(error)
+    return (sent[0] if sent else time.monotonic(), outcome)
+
+
 async def _load(url: str, seconds: float, concurrency: int, expected: dict) -> list[tuple[float, str]]:
     outcomes: list[tuple[float, str]] = []
     end = time.monotonic() + seconds
@@ -22,22 +47,8 @@ async def _load(url: str, seconds: float, concurrency: int, expected: dict) -> l
 
         async def one_client() -> None:
             while time.monotonic() < end:
-                started = time.monotonic()
-                try:
-                    response = await client.get(url)
-                    ok = response.status_code == 200 and response.json() == expected
-                    outcome = OK if ok else f"{response.status_code} {response.text[:80]!r}"
-                except (httpx.ConnectError, httpx.ReadError):
-                    # Refused, or reset: a closing listener resets what waits in its queue.
-                    outcome = REFUSED
-                except httpx.RemoteProtocolError as error:
-                    # Docker's port forwarder accepts the connection, then finds no server.
-                    refused = "without sending a response" in str(error)
-                    outcome = REFUSED if refused else repr(error)
-                except httpx.HTTPError as error:
-                    outcome = repr(error)
-                outcomes.append((started, outcome))
-                if outcome == REFUSED:
+                outcomes.append(await _one_request(client, url, expected))
+                if outcomes[-1][1] == REFUSED:
                     await asyncio.sleep(0.05)
 
         await asyncio.gather(*(one_client() for _ in range(concurrency)))
@@ -45,5 +56,5 @@ async def _load(url: str, seconds: float, concurrency: int, expected: dict) -> l
 
 
 def run_load(url: str, seconds: float, concurrency: int, expected: dict) -> list[tuple[float, str]]:
-    """(start time, outcome) of every request sent during `seconds`."""
+    """(when it was sent, outcome) of every request made during `seconds`."""
     return asyncio.run(asyncio.wait_for(_load(url, seconds, concurrency, expected), seconds + 60))
