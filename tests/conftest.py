@@ -17,11 +17,8 @@ import lessons
 from tools import docker_cli
 from tools.series import BY_NAME, STEPS, Step
 
-IMAGE_REPOSITORY = docker_cli.TEST_REPOSITORY
-
-
-# A test whose fixtures (with the fixtures they ask for) include one of these, or that
-# names one of these, builds or runs an image.
+# A test whose fixtures (with the fixtures they ask for, however indirectly) include one
+# of these, or whose code names one of these, builds or runs an image.
 DOCKER_FIXTURES = {"image", "images", "server", "http", "host", "containers", "shared_containers", "scratch_tag"}
 DOCKER_NAMES = {"docker_cli", "compose_up", "ComposeProject", "testinfra"}
 
@@ -69,14 +66,9 @@ def names_docker(function) -> bool:
     return bool({name.id for name in ast.walk(node) if isinstance(name, ast.Name)} & DOCKER_NAMES)
 
 
-def uses_docker(item) -> bool:
-    """Whether the test, or any fixture it pulls in however indirectly, builds or runs an image."""
-    return bool(set(item.fixturenames) & DOCKER_FIXTURES) or names_docker(item.function)
-
-
 def pytest_collection_modifyitems(items):
     for item in items:
-        if uses_docker(item):
+        if set(item.fixturenames) & DOCKER_FIXTURES or names_docker(item.function):
             item.add_marker(pytest.mark.docker)
 
 
@@ -107,7 +99,7 @@ class Images:
             pytest.fail(self.failed[key], pytrace=False)
         if key not in self.built:
             variant = Path(dockerfile).stem.lower().replace("dockerfile", "") or "latest"
-            tag = f"{IMAGE_REPOSITORY}/{step.image_name}:{variant}{'-' + target if target else ''}"
+            tag = f"{docker_cli.TEST_REPOSITORY}/{step.image_name}:{variant}{'-' + target if target else ''}"
             announce(self.config, f"\nbuilding {tag} from {step.name}/{dockerfile} ...")
             try:
                 self.built[key] = docker_cli.build(step.path, tag, dockerfile, target)
@@ -227,7 +219,7 @@ def scratch_tag():
     tags: list[str] = []
 
     def new_tag() -> str:
-        tags.append(f"{IMAGE_REPOSITORY}/scratch:{uuid.uuid4().hex[:12]}")
+        tags.append(f"{docker_cli.TEST_REPOSITORY}/scratch:{uuid.uuid4().hex[:12]}")
         return tags[-1]
 
     yield new_tag

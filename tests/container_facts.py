@@ -80,13 +80,8 @@ class Process:
     cmdline: str
 
 
-def processes(host) -> list[Process]:
-    output = host.check_output("python3 -c %s", _PROCESSES)
-    return [Process(*row) for row in json.loads(output)]
-
-
 def gunicorn_master_and_workers(host) -> tuple[Process, list[Process]]:
-    running = processes(host)
+    running = [Process(*row) for row in json.loads(host.check_output("python3 -c %s", _PROCESSES))]
     master = next(p for p in running if p.pid == 1)
     workers = [p for p in running if p.ppid == 1 and "gunicorn" in p.cmdline]
     return master, workers

@@ -28,15 +28,10 @@ def takes_variant(function) -> bool:
     return "variant" in inspect.signature(function).parameters
 
 
-def fact_owner(fact: str, step: Step, variant: Variant | None):
-    """Where a marker's fact is looked up: the variant's own field, else the step's."""
-    return variant if variant is not None and fact in VARIANT_FACTS else step
-
-
 def selected(marks, step: Step, variant: Variant | None = None) -> bool:
-    """Whether each applies_to marker among `marks` holds for the step (and variant)."""
+    """Whether each applies_to marker among `marks` holds: on the variant for its own fields, else on the step."""
     return all(
-        any(getattr(fact_owner(fact, step, variant), fact) for fact in mark.args)
+        any(getattr(variant if variant is not None and fact in VARIANT_FACTS else step, fact) for fact in mark.args)
         for mark in marks if mark.name == "applies_to"
     )
 

@@ -6,15 +6,11 @@ import subprocess
 from tools import docker_cli
 
 
-def state() -> str:
-    return docker_cli.docker("info", "--format", "{{.Swarm.LocalNodeState}}")
-
-
 @contextlib.contextmanager
 def single_node():
     """Yields None when swarm mode runs, else the reason it cannot start."""
     created = False
-    if state() != "active":
+    if docker_cli.docker("info", "--format", "{{.Swarm.LocalNodeState}}") != "active":
         try:
             docker_cli.docker("swarm", "init", "--advertise-addr", "127.0.0.1", timeout=60)
             created = True

@@ -96,7 +96,6 @@ def test_sections_no_tool_fills_are_reported(tmp_path):
 def test_scoreboard_measured_every_image_as_committed(step):
     """Every image of the step measured, built fine, from the Dockerfile as it is now."""
     by_key = {entry["key"]: entry for entry in scoreboard_data.load()["images"]}
-    command = f"bash tools/measure --only {step.name}"
     problems = []
     for image in measured_images([step]):
         entry = by_key.get(image.key)
@@ -109,7 +108,7 @@ def test_scoreboard_measured_every_image_as_committed(step):
             problems.append(f"{rel(dockerfile)} does not exist")
         elif entry["dockerfile_sha256"] != dockerfile_digest(dockerfile):
             problems.append(f"{rel(dockerfile)} changed since {image.key} was measured")
-    assert not problems, f"{rel(JSON_PATH)}: {'; '.join(problems)}: run `{command}`"
+    assert not problems, f"{rel(JSON_PATH)}: {'; '.join(problems)}: run `bash tools/measure --only {step.name}`"
 
 
 def test_scoreboard_chart_is_current():
@@ -135,16 +134,16 @@ def test_a_comparison_the_scoreboard_contradicts_fails():
     faster, slower = sorted(pair, key=lambda e: e["throughput_rps"]["median"], reverse=True)
     claim = f"{slower['key']}.throughput_rps > {faster['key']}.throughput_rps"
     text = f"One answers more requests per second. <!-- measured: {claim} -->\n"
-    found = figures.problems(REPO / "README.md", board, text)
+    found = figures.problems(ROOT_README, board, text)
     assert len(found) == 1 and "the scoreboard says otherwise" in found[0], found
-    unchecked = figures.problems(REPO / "README.md", board, "It is 3.2 s faster.\n")
+    unchecked = figures.problems(ROOT_README, board, "It is 3.2 s faster.\n")
     assert len(unchecked) == 1 and "typed with no source" in unchecked[0], unchecked
 
 
 def test_a_proof_whose_tests_fail_on_its_own_step_is_reported():
     data = proofs.load()
     entry = next(e for e in data["lines"] if e["against"] and e["section"] == "Better")
-    step = next(s for s in STEPS if proofs.readme(s).relative_to(REPO).as_posix() == entry["readme"])
+    step = next(s for s in STEPS if rel(proofs.readme(s)) == entry["readme"])
     assert not proofs.problems(step, data)
     name = next(iter(entry["tests"]))
     entry["tests"][name]["here"] = "failed"

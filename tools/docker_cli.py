@@ -155,12 +155,12 @@ class Container:
         docker("rm", "--force", "--volumes", self.id, check=False)
 
 
-def run(image: str, env: dict[str, str] | None = None, *args: str, options: tuple[str, ...] = ()) -> Container:
+def run(image: str, env: dict[str, str] | None = None, options: tuple[str, ...] = ()) -> Container:
     """Start a container publishing port 8000 on 127.0.0.1 at a port Docker picks."""
     options = ["--detach", "--label", f"{LABEL}=1", "--publish", "127.0.0.1::8000", *options]
     for key, value in (env or {}).items():
         options += ["--env", f"{key}={value}"]
-    container_id = docker("run", *options, image, *args)
+    container_id = docker("run", *options, image)
     container = Container(container_id, None)
     try:
         address = docker("port", container_id, "8000/tcp").splitlines()[0]
@@ -208,14 +208,12 @@ def answers_200(url: str) -> bool:
         return response.status == 200
 
 
-def wait_until_serving(container: Container, path: str = "/healthz", timeout: float = 60) -> float:
-    """Seconds until `path` answers 200; fails with the container's logs."""
-    started = time.monotonic()
+def wait_until_serving(container: Container, path: str = "/healthz", timeout: float = 60) -> None:
+    """Until `path` answers 200; fails with the container's logs."""
     wait_for(
         lambda: answers_200(container.url + path), f"serving {path}", timeout, interval=0.01,
         container=container, ignoring=(OSError,),
     )
-    return time.monotonic() - started
 
 
 # What a clean log never holds: gunicorn's and uvicorn's error levels, a traceback.

@@ -69,7 +69,7 @@ def passages(markdown: str) -> list[Passage]:
     return found
 
 
-def check(kind: str, claim: str, scoreboard: dict, before: str = "") -> str | None:
+def check(kind: str, claim: str, scoreboard: dict, before: str) -> str | None:
     """Why an annotation does not hold, or None; `before` is the prose typed before it."""
     if kind == "unmeasured":
         return None if claim else "unmeasured: say why"

@@ -103,9 +103,9 @@ def broken(link: Link, source: Path, text: str, root: Path) -> str | None:
     return None
 
 
-def broken_links(source: Path, text: str | None = None, root: Path = REPO) -> list[str]:
+def broken_links(source: Path, root: Path = REPO) -> list[str]:
     """`source`'s links that lead nowhere, as "line: target (why)"."""
-    text = source.read_text() if text is None else text
+    text = source.read_text()
     return [f"{link.line}: {link.target} ({why})" for link in links(text) if (why := broken(link, source, text, root))]
 
 

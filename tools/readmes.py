@@ -49,13 +49,13 @@ def fill_all(text: str, render: Callable[[Section], str]) -> str:
     return _SECTION.sub(lambda match: match.group(1) + render(_section(match)) + match.group(5), text)
 
 
-def markdown_files(root: Path = REPO) -> list[Path]:
+def markdown_files() -> list[Path]:
     """The repository's Markdown files: tracked, or new and not ignored (attendees' copies are)."""
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "*.md"],
-        cwd=root, capture_output=True, text=True, check=True,
+        cwd=REPO, capture_output=True, text=True, check=True,
     ).stdout
-    return sorted({root / name for name in listed.split("\0") if name and (root / name).is_file()})
+    return sorted({REPO / name for name in listed.split("\0") if name and (REPO / name).is_file()})
 
 
 def title(markdown: Path) -> str:

@@ -6,13 +6,12 @@ A new step needs a folder and an entry here, not a new test module.
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Variant:
     """Another image built from a step's folder: a second Dockerfile or a build target."""
 
@@ -29,7 +28,7 @@ class Variant:
     hash_checked_downloads: bool = False
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Step:
     folder: str  # folder name, "." for the final result at the root
     # The lesson in a line, for the root README's table of the steps.
