@@ -15,8 +15,9 @@ REFUSED = "refused"  # no connection, or one closed or reset with no answer
 
 
 async def _one_request(client: httpx.AsyncClient, url: str, expected: dict) -> tuple[float, str]:
-    """(when it was sent, outcome). Not when the call began: under load, the event
-    loop can hold a request a while before it connects. Never sent: when it ended."""
+    """(when the request was handed to the socket, outcome). Not when the call began: under
+    load, the event loop can hold a request a while before it connects and writes. A request
+    never handed over (refused) takes the moment it failed."""
     sent: list[float] = []
 
     async def note_sent(event: str, _info: dict) -> None:
@@ -47,8 +48,9 @@ async def _load(url: str, seconds: float, concurrency: int, expected: dict) -> l
 
         async def one_client() -> None:
             while time.monotonic() < end:
-                outcomes.append(await _one_request(client, url, expected))
-                if outcomes[-1][1] == REFUSED:
+                sent, outcome = await _one_request(client, url, expected)
+                outcomes.append((sent, outcome))
+                if outcome == REFUSED:
                     await asyncio.sleep(0.05)
 
         await asyncio.gather(*(one_client() for _ in range(concurrency)))
@@ -56,5 +58,5 @@ async def _load(url: str, seconds: float, concurrency: int, expected: dict) -> l
 
 
 def run_load(url: str, seconds: float, concurrency: int, expected: dict) -> list[tuple[float, str]]:
-    """(when it was sent, outcome) of every request made during `seconds`."""
+    """(when it was sent, or failed unsent; outcome) of every request made during `seconds`."""
     return asyncio.run(asyncio.wait_for(_load(url, seconds, concurrency, expected), seconds + 60))

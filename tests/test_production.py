@@ -1,7 +1,9 @@
 """The final image under conditions production brings: health probes, crashes, load."""
 
 import asyncio
+import json
 import re
+import socket
 import threading
 import time
 
@@ -78,7 +80,7 @@ def test_bounded_load_without_errors(step, server):
 
 
 @pytest.mark.applies_to("production_checks")
-def test_stop_under_load_loses_no_accepted_request(step, image, containers):
+def test_a_stop_under_load_answers_every_request_sent_before_it(step, image, containers):
     container = containers.start(image)
     stop: dict[str, float] = {}
 
@@ -94,8 +96,8 @@ def test_stop_under_load_loses_no_accepted_request(step, image, containers):
         outcomes = run_load(container.url + "/", SHORT_LOAD_SECONDS, SHORT_LOAD_CLIENTS, {"step": step.name})
     finally:
         stopper.join()
-    before = [outcome for started, outcome in outcomes if started < stop["at"]]
-    after = [outcome for started, outcome in outcomes if started >= stop["at"]]
+    before = [outcome for sent, outcome in outcomes if sent < stop["at"]]
+    after = [outcome for sent, outcome in outcomes if sent >= stop["at"]]
     lost = [outcome for outcome in before if outcome != OK]
     assert before and not lost, (
         f"{step.name}: {len(lost)} of {len(before)} requests sent before `docker stop` failed: {lost[:5]}"
@@ -107,6 +109,70 @@ def test_stop_under_load_loses_no_accepted_request(step, image, containers):
     assert exit_code == 0 and stop["took"] < STOP_GRACE, (
         f"{step.name}: `docker stop` took {stop['took']:.1f} s (grace {STOP_GRACE} s), exit code {exit_code}"
     )
+
+
+# The sockets the workers hold: one more once a worker takes a connection.
+_SOCKETS = r"""
+import os, sys
+held = 0
+for pid in sys.argv[1:]:
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            held += os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        except FileNotFoundError:
+            pass
+print(held)
+"""
+
+
+def held_sockets(host, workers) -> int:
+    return int(host.check_output("python3 -c %s " + " ".join(["%s"] * len(workers)), _SOCKETS,
+                                 *(str(worker.pid) for worker in workers)))
+
+
+def refused(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=2)
+    except (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError):
+        return True
+    return False
+
+
+@pytest.mark.applies_to("production_checks")
+def test_a_request_in_flight_at_stop_gets_its_answer(step, image, containers):
+    """Half a request, taken by a worker before `docker stop`; the rest arrives once the stop
+    has begun (new connections are refused), and its complete answer comes back."""
+    # No healthcheck: its probes would come and go among the workers' sockets.
+    container = containers.start(image, options=("--no-healthcheck",))
+    host = testinfra.get_host(f"docker://{container.id}")
+    _, workers = gunicorn_master_and_workers(host)
+    idle = held_sockets(host, workers)
+    port = int(container.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=STOP_GRACE) as held:
+        held.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        docker_cli.wait_for(lambda: held_sockets(host, workers) > idle, "a worker taking the connection", 10,
+                            interval=0.1, container=container)
+        stopper = threading.Thread(target=docker_cli.docker, args=("stop", "--time", str(STOP_GRACE), container.id),
+                                   kwargs={"timeout": STOP_GRACE + 30})
+        stopper.start()
+        try:
+            docker_cli.wait_for(lambda: refused(container.url + "/"), "`docker stop` refusing new connections",
+                                STOP_GRACE, interval=0.05)
+            held.sendall(b"\r\n")
+            answer = b""
+            try:
+                while chunk := held.recv(65536):
+                    answer += chunk
+            except OSError:  # reset, or silent past the grace period: the answer is what came
+                pass
+        finally:
+            stopper.join()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and json.loads(body or b"null") == {"step": step.name}, (
+        f"{step.name}: a request in flight when the stop began got {answer[:200]!r} instead of its answer"
+    )
+    exit_code = container.state()["ExitCode"]
+    assert exit_code == 0, f"{step.name}: after answering, the server exited with code {exit_code}"
 
 
 @pytest.mark.applies_to("production_checks")
