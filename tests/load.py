@@ -28,16 +28,20 @@ async def _one_request(client: httpx.AsyncClient, url: str, expected: dict) -> t
         response = await client.get(url, extensions={"trace": note_sent})
         ok = response.status_code == 200 and response.json() == expected
         outcome = OK if ok else f"{response.status_code} {response.text[:80]!r}"
-    except (httpx.ConnectError, httpx.ReadError):
-        # Refused, or reset: a closing listener resets what waits in its queue.
-        outcome = REFUSED
-    except httpx.RemoteProtocolError as error:
-        # Docker's port forwarder accepts the connection, then finds no server.
-        refused = "without sending a response" in str(error)
-        outcome = REFUSED if refused else repr(error)
     except httpx.HTTPError as error:
-        outcome = repr(error)
+        outcome = failure(error)
     return (sent[0] if sent else time.monotonic(), outcome)
+
+
+def failure(error: httpx.HTTPError) -> str:
+    """REFUSED for a request that got no connection or no answer, else the error."""
+    # Refused, or reset: a closing listener resets what waits in its queue.
+    if isinstance(error, httpx.ConnectError | httpx.ReadError | httpx.WriteError):
+        return REFUSED
+    # Docker's port forwarder accepts the connection, then finds no server.
+    if isinstance(error, httpx.RemoteProtocolError) and "without sending a response" in str(error):
+        return REFUSED
+    return repr(error)
 
 
 async def _load(url: str, seconds: float, concurrency: int, expected: dict) -> list[tuple[float, str]]:
