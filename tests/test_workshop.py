@@ -37,6 +37,14 @@ def promised_failure(step: Step) -> str:
     return promise
 
 
+def contents(folder: Path) -> dict[str, bytes]:
+    """Each file's bytes by its path in `folder`, leaving out __pycache__."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
 # --- every exercise fails before its lesson, naming it ---------------------------------
 
 
@@ -99,20 +107,14 @@ def test_the_model_answer_shows_every_change_the_lesson_makes(step, tmp_path):
     start, reference = tmp_path / "start", tmp_path / "reference"
     workshop.copy_as(starting_point(step), step, start)
     workshop.copy_app(step, reference)
-    changed = {
-        name for path in reference.rglob("*") if path.is_file()
-        if not (before := start / (name := path.relative_to(reference).as_posix())).is_file()
-        or before.read_bytes() != path.read_bytes()
-    } - {"README.md"}
+    before, after = contents(start), contents(reference)
+    changed = {name for name, data in after.items() if before.get(name) != data} - {"README.md"}
     answer = workshop.model_answer(step)
     shown = set(re.findall(r"^\+\+\+ b/(.+)$", answer, re.M))
     assert changed and shown == changed, (
         f"{step.name}: the answer shows {sorted(shown)}, the lesson changes {sorted(changed)}"
     )
-    gone = sorted(
-        path.relative_to(start).as_posix() for path in start.rglob("*")
-        if path.is_file() and not (reference / path.relative_to(start)).exists()
-    )
+    gone = sorted(name for name in before if not (reference / name).exists())
     named = re.search(r"^# Not in the reference folder: (.+)$", answer, re.M)
     assert (named.group(1).split(", ") if named else []) == gone, f"{step.name}: {named}, not {gone}"
 
@@ -148,14 +150,7 @@ def test_a_prepared_copy_answers_as_the_step_and_solving_it_puts_the_reference_i
     assert not (copy / "attendee.txt").exists()
     (copy / "attendee.txt").write_text("work in progress\n")
     workshop.solve(step, copy)
-
-    def files(folder):
-        return {
-            path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*")
-            if path.is_file() and "__pycache__" not in path.parts
-        }
-
-    assert files(copy) == files(step.path)
+    assert contents(copy) == contents(step.path)
 
 
 def test_every_lesson_is_an_exercise():
@@ -194,8 +189,7 @@ def test_the_agendas_add_up():
         assert end == total and f"end: {total} minutes in all" in last, title
         assert total <= budget, f"{title}: the plan takes {total} minutes, more than {budget}"
         whats = " ".join(what for _, _, what in rows)
-        assert "introduction" in whats and "setup" in whats and "live demo of step 1" in whats, title
-        assert "break" in whats and "wrap-up" in whats, title
+        assert all(bit in whats for bit in ("introduction", "setup", "live demo of step 1", "break", "wrap-up")), title
         for _, minutes, what in rows:
             if named := [name for name in slots if f"[{name}](" in what and what.startswith("[")]:
                 s = slots[named[0]]

@@ -13,8 +13,7 @@ in an HTML comment inside the same paragraph or bullet, which a reader does not 
     <!-- unmeasured: a laptop's disk, not an image -->
         about nothing the scoreboard measures, and why
 
-Each annotation is checked: a comparison against docs/scoreboard.json, a setting against
-its file. A figure the scoreboard measures is therefore never typed unchecked.
+Each annotation is checked: a comparison against docs/scoreboard.json, a setting against its file.
 """
 
 import operator

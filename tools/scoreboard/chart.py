@@ -9,8 +9,6 @@ from pathlib import Path
 from tools.durations import duration
 from tools.scoreboard import LOAD_WORKERS
 
-MB = 1e6
-
 
 def image_label(entry: dict) -> str:
     name = "final result" if entry["step"] == "final" else entry["step"]
@@ -61,8 +59,7 @@ def draw(data: dict, path: Path) -> None:
     positions = list(range(len(entries)))
 
     def medians(key: str, failed: float | None = 0) -> list[float | None]:
-        """Each entry's median of `key`, `failed` for a failed image; None where the entry lacks the
-        column (measured before it existed, without wrk, or with no lock to bump)."""
+        """Each entry's median of `key`, `failed` for a failed image, None where the entry lacks the column."""
         return [(entry.get(key) or {}).get("median") if entry["status"] == "ok" else failed for entry in entries]
 
     def panel(axes, heading: str, series: list[tuple], shown, failed="failed", fontsize=9, width=0.8) -> None:
@@ -83,7 +80,7 @@ def draw(data: dict, path: Path) -> None:
         1, 3, figsize=(17, 1.6 + 0.45 * max(len(entries), 2)), sharey=True, layout="constrained",
         gridspec_kw={"width_ratios": [1, 1.4, 1]},
     )
-    added = [entry["added_bytes"] / MB if good else None for entry, good in zip(entries, ok, strict=True)]
+    added = [entry["added_bytes"] / 1e6 if good else None for entry, good in zip(entries, ok, strict=True)]
     panel(size_axes, "Size added over the base image (MB)", [(0, added, "", "#4c72b0")], "{:.0f} MB".format)
     size_axes.set_yticks(positions, [image_label(entry) for entry in entries], fontsize=10)
     size_axes.invert_yaxis()  # the series top to bottom
@@ -102,7 +99,6 @@ def draw(data: dict, path: Path) -> None:
     figure.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     figure.suptitle(title(data), fontsize=10, color="#444444")
     path.parent.mkdir(parents=True, exist_ok=True)
-    # No software version or date in the file: the same JSON draws the same picture, and
-    # the file says which JSON that was.
+    # No software version or date: the same JSON draws the same picture, and the file names that JSON.
     figure.savefig(path, dpi=100, metadata={"Software": None, "Source": source(data)})
     plt.close(figure)

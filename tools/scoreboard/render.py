@@ -23,8 +23,8 @@ def human_bytes(count: int) -> str:
     return f"{count} B"
 
 
-def timing(field: str):
-    return lambda entry: MISSING if entry.get(field) is None else duration(entry[field]["median"])
+def median(field: str, show=duration):
+    return lambda entry: MISSING if entry.get(field) is None else show(entry[field]["median"])
 
 
 def throughput(entry: dict) -> str:
@@ -59,15 +59,15 @@ COLUMNS = {
     "size": lambda entry: human_bytes(entry["size_bytes"]),
     "added over base": lambda entry: f"+{human_bytes(entry['added_bytes'])}",
     "layers (added)": lambda entry: f"{entry['layers']} (+{entry['added_layers']})",
-    "cold build": timing("cold_build_s"),
-    "rebuild from scratch, cache mounts warm": timing("rebuild_warm_cache_mounts_s"),
-    "rebuild, no change": timing("noop_rebuild_s"),
-    "rebuild, app change": timing("code_change_rebuild_s"),
+    "cold build": median("cold_build_s"),
+    "rebuild from scratch, cache mounts warm": median("rebuild_warm_cache_mounts_s"),
+    "rebuild, no change": median("noop_rebuild_s"),
+    "rebuild, app change": median("code_change_rebuild_s"),
     "app change reinstalls dependencies": yes_no("code_change_reinstalls_dependencies"),
     "rebuild, one dependency changed (packages downloaded)": lock_change,
     "build context": lambda entry: human_bytes(entry["context_bytes"]),
-    "start-up": timing("startup_s"),
-    "`docker stop`": timing("stop_s"),
+    "start-up": median("startup_s"),
+    "`docker stop`": median("stop_s"),
     THROUGHPUT: throughput,
     "user": user,
     "workers": lambda entry: str(entry["workers"]),
@@ -192,8 +192,7 @@ def step_section(data: dict, step: str, beside: str = "") -> str:
 
 
 def _compared(what: str, field: str, ours: dict, other: dict, show, more: str, less: str, unit="") -> str:
-    """One figure of two images as shown, ours against theirs to a percent ("30 % less") unless
-    equal as shown, and whether every sample of one lies beyond every sample of the other."""
+    """One figure of two images, as shown and to a percent ("30 % less"), and whether their samples overlap."""
     mine, theirs, shown = ours[field], other[field], (show(ours), show(other))
     change = (mine["median"] - theirs["median"]) / theirs["median"] * 100 if theirs["median"] else 0
     how = "equal as shown" if shown[0] == shown[1] or not round(change) else (
@@ -317,12 +316,10 @@ SERVERS = {
 SERVER_COLUMNS = {
     "server": lambda entry: SERVERS[entry["key"]],
     **{name: COLUMNS[name] for name in (THROUGHPUT, "start-up", "`docker stop`")},
-    "`docker stop` right after a load": timing("stop_after_load_s"),
-    "`docker stop` during boot": timing("stop_during_boot_s"),
+    "`docker stop` right after a load": median("stop_after_load_s"),
+    "`docker stop` during boot": median("stop_during_boot_s"),
     f"failed requests while workers recycle (every {scoreboard.RECYCLE_AFTER} requests, "
-    f"{scoreboard.RECYCLE_LOAD_S} s of load)": lambda entry: (
-        MISSING if entry.get("recycling") is None else f"{entry['recycling']['median']:,.0f}"
-    ),
+    f"{scoreboard.RECYCLE_LOAD_S} s of load)": median("recycling", "{:,.0f}".format),
     f"answer to a {scoreboard.OVERSIZED_HEADER_BYTES // 1000} kB header": lambda entry: (
         entry.get("oversized_header") or MISSING
     ),

@@ -93,8 +93,7 @@ def check_poetry() -> Result:
         return Result("Poetry", False, "not found (step 2 writes a lock; extra 1 re-locks)", fix)
     if not re.search(r"\b2\.", found):
         return Result("Poetry", False, f"{found}: the series uses Poetry 2", fix)
-    export = run("poetry", "export", "--help")
-    if not export or export.returncode != 0:
+    if not (export := run("poetry", "export", "--help")) or export.returncode != 0:
         return Result("Poetry", False, f"{found}, without the export plugin",
                       f"`pipx inject poetry poetry-plugin-export=={plugin}` "
                       f"(or `poetry self add poetry-plugin-export=={plugin}`)")
@@ -110,24 +109,20 @@ def check_tool(name: str, why: str) -> Result:
 
 def check_index() -> Result:
     """pip reaches the package index it is configured for, as the builds will."""
-    fix = (
-        "check the network; behind a proxy set HTTPS_PROXY; with a company index, "
-        "`python3 -m pip config set global.index-url URL`; behind a TLS-inspecting proxy, "
-        "point PIP_CERT at its CA bundle"
-    )
     with tempfile.TemporaryDirectory() as download:
-        process = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--quiet",
-             "--disable-pip-version-check", "--dest", download, "six"],
-            capture_output=True, text=True, timeout=120,
-        )
+        # A hung index times out here, as a failed download.
+        process = run(sys.executable, "-m", "pip", "download", "--no-deps", "--no-cache-dir", "--quiet",
+                      "--disable-pip-version-check", "--dest", download, "six", timeout=120)
         if process.returncode == 0 and any(Path(download).iterdir()):
             return Result("package index", True, "pip downloads from its index")
     if "No module named pip" in process.stderr:
         return Result("package index", False, "this Python has no pip",
                       "`python3 -m ensurepip --user`, or install your system's python3-pip")
     lines = [line for line in process.stderr.strip().splitlines() if line.strip()]
-    return Result("package index", False, f"pip could not download: {lines[-1] if lines else '?'}", fix)
+    return Result("package index", False, f"pip could not download: {lines[-1] if lines else '?'}",
+                  "check the network; behind a proxy set HTTPS_PROXY; with a company index, "
+                  "`python3 -m pip config set global.index-url URL`; behind a TLS-inspecting proxy, "
+                  "point PIP_CERT at its CA bundle")
 
 
 def check_port(port: int = 8000) -> Result:
@@ -196,8 +191,7 @@ def check_compose() -> Result:
     if not process or process.returncode != 0:
         return Result("Compose", False, "`docker compose` is missing", fix)
     version = process.stdout.strip().lstrip("v")
-    numbers = tuple(int(part) for part in re.findall(r"\d+", version)[:2])
-    if numbers < MIN_COMPOSE:
+    if tuple(int(part) for part in re.findall(r"\d+", version)[:2]) < MIN_COMPOSE:
         return Result("Compose", False, f"version {version}, {wanted} or newer wanted", fix)
     return Result("Compose", True, version)
 

@@ -164,12 +164,10 @@ def start(
 
 
 def _run(name: str, part: str, listen: str, port: int, image: str, env: str) -> docker_cli.Container:
-    published = f"{listen}:{port}:5000" if listen else f"{port}:5000"
-    container_id = docker_cli.docker(
+    return docker_cli.Container(docker_cli.docker(
         "run", "--detach", "--network", name, "--label", f"{docker_cli.LABEL}=1", "--name", f"{name}-{part}",
-        "--publish", published, "--env", env, image,
-    )
-    return docker_cli.Container(container_id, None)
+        "--publish", f"{listen}:{port}:5000" if listen else f"{port}:5000", "--env", env, image,
+    ), None)
 
 
 def serve(**options) -> int:
@@ -313,8 +311,7 @@ def build_through(room: Room, step: Step, folders: list[Path], tag: str) -> list
 
 def measure(step: Step, copies: int = 3, say=print) -> dict:
     """`copies` copies of the step built one after another without the cache, then through it."""
-    replaced = [base for base in python_bases() if unreplaced(base) != base]
-    if replaced:
+    if replaced := [base for base in python_bases() if unreplaced(base) != base]:
         raise docker_cli.DockerError(f"{', '.join(replaced)} install from a room cache here: "
                                      "`python3 -m tools.workshop room --leave` first")
     tag = f"{docker_cli.TEST_REPOSITORY}/room-measure:latest"

@@ -132,7 +132,7 @@ def estimate_factors(timings: dict, scoreboard: dict) -> tuple[float, float, flo
 
 def slot(step: Step, timings: dict, scoreboard: dict) -> Slot:
     work = work_minutes(step)
-    at = (step, work or DEFAULT_WORK_MINUTES, work is not None)
+    at = (step, DEFAULT_WORK_MINUTES if work is None else work, work is not None)
     if record := rehearsed(step, timings):
         return Slot(*at, tuple(record[phase]["seconds"] for phase in PHASES), "rehearsed", record["rehearsed"][:10])
     if scoreboard_entries(step, scoreboard):
@@ -177,9 +177,9 @@ def exercise_row(s: Slot) -> tuple[int, str]:
     return s.block, f"{link(s.step)}: demo {EXERCISE_DEMO}, work and checks {s.minutes}, discussion {DISCUSSION}"
 
 
-def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[Slot]]:
-    """The agenda, and the exercises in it: those that fit, chosen in WORKSHOP_PRIORITY's order, listed in
-    the series' order."""
+def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[str]]:
+    """The agenda and the exercises left out: those that fit go in, chosen in WORKSHOP_PRIORITY's order, listed
+    in the series' order."""
     chosen, used = [], INTRODUCTION + SETUP + demo + BREAK + WRAP_UP
     order = [*WORKSHOP_PRIORITY, *(s.step for s in slots if s.step not in WORKSHOP_PRIORITY)]
     for s in sorted(slots, key=lambda s: order.index(s.step)):
@@ -194,16 +194,16 @@ def two_hour_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], 
         *opening(demo), *map(exercise_row, picked[:middle]), (BREAK, "break"), *map(exercise_row, picked[middle:]),
         (WRAP_UP, "wrap-up: what the final result adds, questions, where to go next"),
     ]
-    return rows, picked
+    return rows, [s.step.name for s in slots if s not in chosen]
 
 
-def half_day_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[Slot]]:
+def half_day_plan(slots: list[Slot], demo: int) -> tuple[list[tuple[int, str]], list[str]]:
     """The agenda, and the electives left out: the longest go first until the rest fits."""
     longest_first = sorted((s for s in slots if s.step not in WORKSHOP_CORE), key=lambda s: s.minutes, reverse=True)
     for n in range(len(longest_first) + 1):
         rows = half_day_rows([s for s in slots if s not in longest_first[:n]], demo)
         if sum(minutes for minutes, _ in rows) <= HALF_DAY or n == len(longest_first):
-            return rows, longest_first[:n]
+            return rows, [s.step.name for s in longest_first[:n]]
 
 
 def half_day_rows(slots: list[Slot], demo: int) -> list[tuple[int, str]]:
@@ -264,10 +264,10 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
             f"minutes; {DEFAULT_WORK_MINUTES} minutes of work where the notes give none). Replace them with measured "
             f"times on a room machine the day before: `python3 -m tools.workshop rehearse {' '.join(pending)}`.",
         ]
-    two_hours, picked = two_hour_plan(slots, demo)
+    two_hours, left_out = two_hour_plan(slots, demo)
     half_day, half_day_left_out = half_day_plan(slots, demo)
-    left_out = [s.step.name for s in slots if s not in picked]
-    lines += [
+    return "\n".join([
+        *lines,
         "",
         "### Two hours",
         "",
@@ -281,13 +281,11 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
         "",
         f"All {len(slots)} exercises one after another would need a full day: {sum(s.block for s in slots)} "
         "minutes of exercises alone."
-        + (f" Left out for time, the longest first: {', '.join(s.step.name for s in half_day_left_out)}."
-           if half_day_left_out else ""),
+        + (f" Left out for time, the longest first: {', '.join(half_day_left_out)}." if half_day_left_out else ""),
         "",
         *agenda_table(half_day),
         "",
-    ]
-    return "\n".join(lines)
+    ])
 
 
 def room_section(timings: dict) -> str:
@@ -303,7 +301,7 @@ def room_section(timings: dict) -> str:
     warm = [r["seconds"] for r in through[1:]]
     overlap = warm and min(warm) <= max(without) and min(without) <= max(warm)
     redirected = sum(r["redirected"] for r in through)
-    lines = [
+    return "\n".join([
         f"Measured by `python3 -m tools.workshop rehearse --room {copies}` on {machine['os']} {machine['arch']} "
         f"with {machine['cpus']} CPUs (base images: {machine['base_images']}) on {measured['measured'][:10]}, "
         f"with {copies} copies of `{measured['exercise']}`:",
@@ -323,5 +321,4 @@ def room_section(timings: dict) -> str:
         + (" The builds after the first took as long as those without the cache (their times overlap): "
            "on this network the cache saves downloads, not time." if overlap else ""),
         "",
-    ]
-    return "\n".join(lines)
+    ])
