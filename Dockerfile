@@ -5,8 +5,9 @@ FROM python:3.11
 # at once (gunicorn's log lines would anyway), a segfault prints a Python
 # traceback, and pip does not ask the index whether it is outdated.
 # https://docs.python.org/3/using/cmdline.html#environment-variables
-# uv copies files out of its cache instead of linking them: the cache is a
-# mount that the image will not have.
+# uv copies files out of its cache without trying to link them first: the
+# cache is a mount, another file system, where a link fails (uv would then
+# copy anyway, with a warning).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PYTHONFAULTHANDLER=1 \
@@ -46,8 +47,8 @@ RUN python -m compileall -q -j 0 \
 
 # The app itself, run from src/ as copied: Python finds it through
 # PYTHONPATH. Building it into a package would start pip and Poetry's build
-# backend, about a second, to copy the same two files, and compile all of
-# site-packages again; this way a code change costs one COPY and one compile.
+# backend to copy the same two files, and compile all of site-packages
+# again; this way a code change costs one COPY and one compile.
 ENV PYTHONPATH=/app/src
 COPY . .
 # The app's own bytecode. A file that does not compile fails the build here.

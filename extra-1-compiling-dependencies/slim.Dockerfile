@@ -7,7 +7,7 @@ FROM python:3.11-slim AS export
 
 WORKDIR /app
 
-# Poetry 2 moved `poetry export` into this plugin.
+# `poetry export` comes from this plugin, which Poetry 2 no longer installs.
 RUN pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1
 COPY pyproject.toml poetry.lock ./
 # Runtime groups only (psycopg2 from prod, not psycopg2-binary from dev), and

@@ -3,13 +3,13 @@
 # Not a way to build: every start compiles the imported modules again.
 # A throwaway stage: Poetry turns the lock into a plain requirements file and
 # stays behind. The final stage, for what actually runs, takes only that file,
-# so the image carries no Poetry at all. Exporting reads a lock and compiles
-# nothing, so the small -slim image is enough here.
+# so the image carries no Poetry (only its build backend). Exporting reads a
+# lock and compiles nothing, so the small -slim image is enough here.
 FROM python:3.11-slim AS export
 
 WORKDIR /app
 
-# Poetry 2 moved `poetry export` into this plugin.
+# `poetry export` comes from this plugin, which Poetry 2 no longer installs.
 RUN pip install --no-cache-dir poetry==2.5.1 poetry-plugin-export==1.10.1
 COPY pyproject.toml poetry.lock ./
 # Runtime groups and the build backend, each package pinned to the hashes in
@@ -31,8 +31,9 @@ FROM python:3.11
 # at once (gunicorn's log lines would anyway), a segfault prints a Python
 # traceback, and pip does not ask the index whether it is outdated.
 # https://docs.python.org/3/using/cmdline.html#environment-variables
-# uv copies files out of its cache instead of linking them: the cache is a
-# mount that the image will not have.
+# uv copies files out of its cache without trying to link them first: the
+# cache is a mount, another file system, where a link fails (uv would then
+# copy anyway, with a warning).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PYTHONFAULTHANDLER=1 \

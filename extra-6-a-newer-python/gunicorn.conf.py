@@ -15,21 +15,20 @@ workers = int(os.environ.get("WORKERS", "2"))
 # own HTTP parser. Its limits on request lines and headers apply, and a worker
 # that retires answers every request in progress, then closes its connections.
 worker_class = "asgi"
-# No access log: a line per request, through Docker's log driver, costs more
-# than the request itself at full speed, and the proxy or ingress in front
-# logs requests anyway. GUNICORN_CMD_ARGS=--access-logfile=- turns it on, as
+# No access log: a line per request, through Docker's log driver, is work for
+# every request, and the proxy or ingress in front logs requests anyway. GUNICORN_CMD_ARGS=--access-logfile=- turns it on, as
 # the dev loop (compose.dev.yml) does.
 
 # The image's user has no home and, where the platform makes the root
 # filesystem read-only, nothing else is writable either: the workers'
 # heartbeat files go to /dev/shm, a tmpfs every container gets, and gunicorn's
-# control socket (for `gunicornc`, which no container uses) is not opened.
+# control socket (for `gunicornc`, which nothing here uses) is not opened.
 worker_tmp_dir = "/dev/shm"
 control_socket_disable = True
 
 # In-flight requests get this long after SIGTERM; it stays below the 10 s Docker
 # (and the compose file's stop_grace_period) waits before SIGKILL, so a stop
-# ends with every accepted request answered.
+# ends with every accepted request that finishes within it answered.
 graceful_timeout = 8
 # A worker retires after this many requests (plus up to 10 % jitter, so the
 # workers do not all restart at once) and the master starts a fresh one: a slow

@@ -4,6 +4,7 @@ that rolls itself back, all under a bounded load on loopback, without a failed r
 import contextlib
 import json
 import re
+import subprocess
 import threading
 import time
 
@@ -133,6 +134,13 @@ def test_rolling_update_and_rollback_drop_no_request(step, image, step_copy, scr
             assert answers(proxy.url + "/") == {json.dumps(v2, separators=(",", ":"))}, (
                 "after the rollback, not every answer is v2's"
             )
+            # The logs of the service's tasks, stopped ones included: an update, a rollback
+            # and the stops they make log no error.
+            logs = subprocess.run(["docker", "service", "logs", "--raw", f"{STACK}_{SERVICE}"],
+                                  capture_output=True, text=True, timeout=120, env=docker_cli.ENV)
+            assert logs.returncode == 0 and logs.stdout + logs.stderr, f"no logs of the app tasks: {logs.stderr}"
+            problems = docker_cli.log_problems(logs.stdout + logs.stderr)
+            assert not problems, f"{step.name}: error lines in the app tasks' logs: {problems[:5]}"
         finally:
             proxy.down()
             stack.remove()

@@ -56,3 +56,6 @@ def test_sbom_lists_the_requirements_and_no_dev_tool(step, image):
     dev = pyproject["tool"]["poetry"]["group"]["dev"]["dependencies"]
     shipped = sorted(name for name in dev if normalized(name) in python)
     assert not shipped, f"{step.name}: the SBOM lists dev tools that the image should not carry: {shipped}"
+    # What the base image brings is in it too: pip, and the system's Debian packages.
+    debian = [c["name"] for c in sbom.get("components", []) if c.get("purl", "").startswith("pkg:deb/")]
+    assert "pip" in python and debian, f"{step.name}: the SBOM lacks pip or the Debian packages (found {len(debian)})"

@@ -33,6 +33,7 @@ class Step:
     folder: str  # folder name, "." for the final result at the root
     # The lesson in a line, for the root README's table of the steps.
     summary: str = ""
+    # The image the final stage is built FROM; sizes are measured over it.
     base: str = "python:3.11"
     # Size the step may add over its base image (requirement, not a measurement).
     max_added_mb: int = 100
@@ -107,6 +108,7 @@ class Step:
     # and its export with it: a copy of the starting point that changes only `FROM` builds
     # an image without the packages its requirements.txt pins.
     python_moved: bool = False
+    # The folder's other Dockerfiles or targets, each built and held to its own facts.
     variants: tuple[Variant, ...] = ()
     # The step this lesson starts from (its name); None for the first.
     builds_on: str | None = None
