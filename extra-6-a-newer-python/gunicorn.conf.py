@@ -16,8 +16,9 @@ workers = int(os.environ.get("WORKERS", "2"))
 # that retires answers every request in progress, then closes its connections.
 worker_class = "asgi"
 # No access log: a line per request, through Docker's log driver, is work for
-# every request, and the proxy or ingress in front logs requests anyway. GUNICORN_CMD_ARGS=--access-logfile=- turns it on, as
-# the dev loop (compose.dev.yml) does.
+# every request, and the proxy or ingress in front logs requests anyway.
+# GUNICORN_CMD_ARGS=--access-logfile=- turns it on, as the dev loop
+# (compose.dev.yml) does.
 
 # The image's user has no home and, where the platform makes the root
 # filesystem read-only, nothing else is writable either: the workers'

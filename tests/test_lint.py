@@ -34,11 +34,11 @@ def test_hadolint(dockerfile: Path):
 def test_ruff():
     ruff = Path(sys.executable).parent / "ruff"
     lint = subprocess.run(
-        [str(ruff), "check", "--no-cache", "--output-format", "concise", "tests", "tools"],
+        [str(ruff), "check", "--no-cache", "--output-format", "concise", "."],
         cwd=REPO, capture_output=True, text=True,
     )
     assert lint.returncode == 0, (
-        f"ruff finds problems in tests/ or tools/ (`ruff check --fix` mends some):\n{lint.stdout}"
+        f"ruff finds problems (`ruff check --fix` mends some):\n{lint.stdout}"
     )
 
 
