@@ -48,7 +48,7 @@ class Passage:
 
 
 def passages(markdown: str) -> list[Passage]:
-    """Each paragraph, bullet or table cell of prose, outside generated sections."""
+    """Each paragraph or bullet of prose (a table is one paragraph), outside generated sections."""
     blanked = readmes.fill_all(markdown, lambda section: "\n" * section.content.count("\n"))
     found = []
     tokens = MarkdownIt("commonmark").parse(blanked)
