@@ -397,6 +397,7 @@ def test_serve_fetches_each_package_once_and_each_image_on_its_first_pull_only(s
                 said_at_stop = serving.communicate(timeout=60)[0]
             except subprocess.TimeoutExpired:
                 serving.kill()
+                said_at_stop = serving.communicate()[0] + "\n(serve had not stopped 60 s after Ctrl-C)"
         upstream.remove()
         docker_cli.docker("network", "rm", name, check=False)
     assert re.search(r"the cache fetched (\d+) files upstream \(\1 different\)", said_at_stop), said_at_stop

@@ -191,8 +191,9 @@ def serve(**options) -> int:
         fetched = room.upstream_downloads()
         served = [file for file, status in room.served() if status == 200]
         print(f"\nThe room downloaded {len(served)} files from the cache; the cache fetched "
-              f"{len(fetched)} files upstream ({len(set(fetched))} different). Stopped: the cache is empty again.")
+              f"{len(fetched)} files upstream ({len(set(fetched))} different).", flush=True)
         room.stop()
+        print("Stopped: the cache is empty again.")
     return 0
 
 
