@@ -179,6 +179,9 @@ def serve(**options) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    # Ctrl-C stops it, even where it was started with SIGINT ignored (a background job
+    # of a script), and so does SIGTERM.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         print(f"The room cache is serving packages at {room.index_url}"
