@@ -24,10 +24,10 @@ COPY uv-requirements.txt requirements.txt ./
 # requirements.txt is exported from poetry.lock by a pre-commit hook, with a
 # hash for every file: uv refuses anything the lock did not record. The cache
 # mount keeps uv's downloads on the build machine, outside every layer, and uv
-# reuses them on any network. uv itself is pinned with its hashes in
-# uv-requirements.txt: pip keeps its wheel in the same cache, checks it, and
-# installs it into a tmpfs mount, so that uv runs here and never reaches a
-# layer, with no second stage to hold it.
+# reuses them, even where the index's answers carry no caching headers. uv
+# itself is pinned with its hashes in uv-requirements.txt: pip keeps its wheel
+# in the same cache, checks it, and installs it into a tmpfs mount, so that uv
+# runs here and never reaches a layer, with no second stage to hold it.
 # https://docs.docker.com/reference/dockerfile/#run---mount
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=tmpfs,target=/opt/uv \

@@ -4,8 +4,8 @@
 #   docker build -f servers.Dockerfile --target plain-uvicorn .
 #
 # The `app` stage repeats the root Dockerfile's instructions up to its
-# HEALTHCHECK (a test keeps the two equal); only the command differs between
-# targets.
+# HEALTHCHECK (a test keeps the two equal); each target adds its server's
+# command, and two of them pinned packages.
 FROM python:3.11 AS app
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -12,7 +12,8 @@ accesslog = "-"
 
 # The image's user has no home and, where the platform makes the root
 # filesystem read-only, nothing else is writable either: the workers'
-# heartbeat files go to /dev/shm, a tmpfs every container gets, and gunicorn's
-# control socket (for `gunicornc`, which nothing here uses) is not opened.
+# heartbeat files go to /dev/shm, a tmpfs every container gets by default, and
+# gunicorn's control socket (for `gunicornc`, which nothing here uses) is not
+# opened.
 worker_tmp_dir = "/dev/shm"
 control_socket_disable = True

@@ -16,9 +16,10 @@ COPY pyproject.toml poetry.lock ./
 # poetry.lock.
 RUN poetry export --only main,prod,build --format requirements.txt --output requirements.txt
 
-# Another throwaway stage holds the installer, uv, pinned and hash-checked. Its
-# cache works on any network, where pip keeps a download only when the index's
-# answer says it may. Only its binary is lent to the final stage, never copied.
+# Another throwaway stage holds the installer, uv, pinned and hash-checked. uv
+# reuses its cache even where the index's answers carry no caching headers; pip
+# keeps a download only when the answer says it may. Only uv's binary is lent
+# to the final stage, never copied.
 FROM python:3.11-slim AS uv
 WORKDIR /uv
 COPY uv-requirements.txt ./

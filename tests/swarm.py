@@ -52,6 +52,15 @@ class Stack:
             f"the end of {service}'s update", timeout,
         )
 
+    def logs(self, service: str) -> str:
+        """The service's task logs, stopped tasks' included; the tasks' stderr comes on the CLI's stderr."""
+        logs = subprocess.run(
+            ["docker", "service", "logs", "--raw", f"{self.name}_{service}"],
+            env=docker_cli.ENV, capture_output=True, text=True, timeout=120,
+        )
+        assert logs.returncode == 0 and logs.stdout + logs.stderr, f"no logs of {service}'s tasks: {logs.stderr}"
+        return logs.stdout + logs.stderr
+
     def remove(self) -> None:
         docker_cli.docker("stack", "rm", self.name, check=False)
         # Its networks go once the tasks are gone.

@@ -74,6 +74,12 @@ def test_a_shell_in_the_hardened_app_reads_but_cannot_write(step):
                 f"{step.name}: writing to {folder} from a shell should fail with 'Read-only file system'; "
                 f"it {'failed with ' + written.stderr.strip() if written.returncode else 'succeeded'}"
             )
+        # --no-index: it fails before it would reach an index anyway.
+        installed = exec_in_app(project, "pip", "install", "--no-index", "httpie")
+        assert installed.returncode != 0 and "No usable temporary directory" in installed.stderr, (
+            f"{step.name}: pip install should find no writable temporary directory; it said "
+            f"{(installed.stderr.strip() or installed.stdout.strip()).splitlines()[-1:]}"
+        )
 
 
 @pytest.mark.applies_to("debug_compose")

@@ -4,7 +4,6 @@ that rolls itself back, all under a bounded load on loopback, without a failed r
 import contextlib
 import json
 import re
-import subprocess
 import threading
 import time
 
@@ -136,10 +135,7 @@ def test_rolling_update_and_rollback_drop_no_request(step, image, step_copy, scr
             )
             # The logs of the service's tasks, stopped ones included: an update, a rollback
             # and the stops they make log no error.
-            logs = subprocess.run(["docker", "service", "logs", "--raw", f"{STACK}_{SERVICE}"],
-                                  capture_output=True, text=True, timeout=120, env=docker_cli.ENV)
-            assert logs.returncode == 0 and logs.stdout + logs.stderr, f"no logs of the app tasks: {logs.stderr}"
-            problems = docker_cli.log_problems(logs.stdout + logs.stderr)
+            problems = docker_cli.log_problems(stack.logs(SERVICE))
             assert not problems, f"{step.name}: error lines in the app tasks' logs: {problems[:5]}"
         finally:
             proxy.down()

@@ -281,10 +281,10 @@ OLD_PYTHON = "python:3.9-slim"
 def test_doctor_on_a_real_python_3_9_says_what_to_install():
     if reason := docker_cli.unreachable_reason():
         pytest.skip(f"Docker is needed: {reason}")
-    try:
-        docker_cli.image_config(OLD_PYTHON)
-    except docker_cli.DockerError:
-        pytest.fail(f"{OLD_PYTHON} is not present: tests/run pulls it or builds its stand-in")
+    # Not a base of the series, so fetched here: a workshop's check, which skips this module, needs none.
+    fetched = subprocess.run(["bash", "tools/standins/build.sh", OLD_PYTHON], cwd=workshop.REPO,
+                             capture_output=True, text=True, timeout=1200)
+    assert fetched.returncode == 0, f"{OLD_PYTHON} could neither be pulled nor built:\n{fetched.stderr[-2000:]}"
     process = subprocess.run(
         ["docker", "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--volume", f"{workshop.REPO}:/repo:ro",
          "--workdir", "/repo", "--env", "PYTHONDONTWRITEBYTECODE=1", OLD_PYTHON,

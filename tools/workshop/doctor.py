@@ -199,7 +199,7 @@ def check_compose() -> Result:
 def check_buildkit() -> Result:
     """A one-line build with a cache mount, through Compose as the check builds."""
     base = "python:3.11-slim"
-    if run("docker", "image", "inspect", base, timeout=30).returncode != 0:
+    if (inspected := run("docker", "image", "inspect", base, timeout=30)) is None or inspected.returncode != 0:
         return Result("BuildKit", None, f"not tried: it builds on {base}, which is missing", "see the base images")
     tag = "dockerizing-python-test/doctor:buildkit"
     with tempfile.TemporaryDirectory() as context:

@@ -164,14 +164,20 @@ def start(
 
 
 def _run(name: str, part: str, listen: str, port: int, image: str, env: str) -> docker_cli.Container:
-    return docker_cli.Container(docker_cli.docker(
+    published = f"{listen}:{port}:5000" if listen else f"{port}:5000"
+    container_id = docker_cli.docker(
         "run", "--detach", "--network", name, "--label", f"{docker_cli.LABEL}=1", "--name", f"{name}-{part}",
-        "--publish", f"{listen}:{port}:5000" if listen else f"{port}:5000", "--env", env, image,
-    ), None)
+        "--publish", published, "--env", env, image,
+    )
+    return docker_cli.Container(container_id, None)
 
 
 def serve(**options) -> int:
     """Run the caches until Ctrl-C (or SIGTERM), then say what reached upstream."""
+    # Ctrl-C stops it, even where it was started with SIGINT ignored (a background job
+    # of a script), and so does SIGTERM.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         room = start(**options)
     except (docker_cli.DockerError, subprocess.TimeoutExpired) as error:
@@ -179,10 +185,6 @@ def serve(**options) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    # Ctrl-C stops it, even where it was started with SIGINT ignored (a background job
-    # of a script), and so does SIGTERM.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         print(f"The room cache is serving packages at {room.index_url}"
               + ("" if room.registry_problem else f" and images at {room.registry}") + ".")
