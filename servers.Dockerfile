@@ -5,7 +5,8 @@
 #
 # The `app` stage repeats the root Dockerfile's instructions up to its
 # HEALTHCHECK (a test keeps the two equal); each target adds its server's
-# command, and two of them pinned packages.
+# command (plain-uvicorn also its address, in ENV), and two of them pinned
+# packages.
 FROM python:3.11 AS app
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

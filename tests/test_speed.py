@@ -116,8 +116,8 @@ def bust_the_layer_cache(folder: Path) -> None:
 @pytest.mark.applies_to("hashed_requirements")
 @pytest.mark.reads("cache_reused", "cache_mount")
 def test_rebuild_from_scratch_and_the_download_cache(step, private_cache, scratch_tag):
-    """With a cache that works, a rebuild of the install downloads nothing; without one,
-    every package again."""
+    """With a cache that works, a rebuild of the install downloads no package; without one,
+    it downloads packages again."""
     if step.cache_mount and not step.cache_reused:
         pytest.skip("pip's cache mount: what it keeps depends on the index's caching headers")
     # The first build fills the cache, if there is one (else it may come from the layer cache).

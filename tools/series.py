@@ -273,7 +273,7 @@ FINAL = lesson(
     # poetry-core, the build backend, is installed; Poetry itself is not, nor
     # uv, which installs from a tmpfs mount.
     absent_modules=(*NO_DEV_TOOLS, "uv"),
-    # Extra 2's uv, in the one stage: its cache is reused on any network.
+    # Extra 2's uv, in the one stage: its cache is reused even where the index's answers carry no caching headers.
     cache_reused=True,
     healthcheck=True,
     production_checks=True,
