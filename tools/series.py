@@ -180,7 +180,7 @@ STEP_2 = lesson(
 )
 STEP_3 = lesson(
     STEP_2, "step-3-basic-improvements",
-    summary="pin the tools; copy the lock first so the dependency layer stays cached",
+    summary="pin Poetry; copy the lock first so the dependency layer stays cached",
     dependency_install=r"poetry install --no-root",
     code_change_reinstalls_dependencies=False,
     poetry="pinned",
@@ -215,10 +215,9 @@ STEP_5 = lesson(
 EXTRA_1 = lesson(
     STEP_5, "extra-1-compiling-dependencies",
     summary="psycopg2 built from source, full versus `-slim`, a real PostgreSQL",
-    # psycopg2-binary's bundled libraries (its wheel has no module of that name).
     absent_paths=(
         "pyvenv.cfg", "/usr/local/bin/poetry", "/root/.cache", "/app/tests", "/app/db_password.txt",
-        "psycopg2_binary.libs",
+        "psycopg2_binary.libs",  # psycopg2-binary's bundled libraries (its wheel has no module of that name)
     ),
     absent_modules=NO_DEV_TOOLS,
     native_extension=("psycopg2._psycopg", "libpq.so.5"),
