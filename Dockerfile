@@ -47,8 +47,8 @@ RUN python -m compileall -q -j 0 \
 
 # The app itself, run from src/ as copied: Python finds it through
 # PYTHONPATH. Building it into a package would start pip and Poetry's build
-# backend to copy the same two files, and compile all of site-packages
-# again; this way a code change costs one COPY and one compile.
+# backend to copy the same two files; this way a code change costs one COPY
+# and one compile.
 ENV PYTHONPATH=/app/src
 COPY . .
 # The app's own bytecode. A file that does not compile fails the build here.

@@ -22,8 +22,9 @@ COPY . .
 CMD ["gunicorn", "dockerizing_python.main:app"]
 
 # pip alone: nothing to install first; the exported file pins every package.
-# pip and uv keep no download cache here (--no-cache-dir, --no-cache); Poetry
-# and pipenv still leave caches of their own in their images.
+# pip and uv keep no download cache here (--no-cache-dir, --no-cache), and
+# pipenv leaves none; Poetry, even with --no-cache, leaves its downloads in
+# /root/.cache/pypoetry/artifacts.
 FROM base AS pip
 RUN pip install --no-cache-dir -r alternatives/requirements.txt
 

@@ -1,5 +1,6 @@
 """The few Docker operations the suite and the scoreboard need, through the CLI."""
 
+import http.client
 import json
 import os
 import re
@@ -209,10 +210,11 @@ def answers_200(url: str) -> bool:
 
 
 def wait_until_serving(container: Container, path: str = "/healthz", timeout: float = 60) -> None:
-    """Until `path` answers 200; fails with the container's logs."""
+    """Until `path` answers 200; fails with the container's logs. A garbled answer counts as "not yet": with
+    nothing listening, a loopback connection can meet itself and read back its own request."""
     wait_for(
         lambda: answers_200(container.url + path), f"serving {path}", timeout, interval=0.01,
-        container=container, ignoring=(OSError,),
+        container=container, ignoring=(OSError, http.client.HTTPException),
     )
 
 
