@@ -387,8 +387,11 @@ def test_serve_fetches_each_package_once_and_each_image_on_its_first_pull_only(s
         assert room.use(room.checked_index_url(room_.index_url), [base]) == [base]
         environment = docker_cli.image_config(base)["Env"]
         assert f"PIP_INDEX_URL={room_.index_url}" in environment, environment
+        wrapped = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", base)
         assert room.leave([base]) == ([base], [])
         assert docker_cli.docker("image", "inspect", "--format", "{{.Id}}", base) == before
+        left = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", wrapped, check=False)
+        assert not left, f"room --leave left its build of {base} behind: {left}"
     finally:
         said_at_stop = ""
         if serving:

@@ -255,8 +255,10 @@ def leave(bases: list[str] | None = None) -> tuple[list[str], list[str]]:
             docker_cli.docker("image", "rm", original_tag(base), check=False)
             continue
         try:
+            wrapped = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", base)
             docker_cli.docker("tag", original, base)
             docker_cli.docker("image", "rm", original)
+            docker_cli.docker("image", "rm", wrapped, check=False)  # untagged now: nothing else uses it
             restored.append(base)
         except docker_cli.DockerError:  # its original was removed meanwhile
             lost.append(base)
@@ -301,6 +303,7 @@ def build_through(room: Room, step: Step, folders: list[Path], tag: str) -> list
             text = re.sub(rf"^FROM {re.escape(base)}\b", f"FROM {room_tag(base)}", text, flags=re.M)
         dockerfile.write_text(text)
         before = len(room.served())
+        docker_cli.remove_image(tag)  # the copy before's, which would stay behind untagged
         build = docker_cli.build(folder, tag, no_cache=True, network="host")
         window, sizes = room.served()[before:], room.cached_bytes()
         results.append({
@@ -327,6 +330,7 @@ def measure(step: Step, copies: int = 3, say=print) -> dict:
             copy_app(step, folder)
         without = []
         for folder in folders:
+            docker_cli.remove_image(tag)
             without.append(round(docker_cli.build(folder, tag, no_cache=True).seconds, 1))
             say(f"[room] without the cache: {without[-1]} s")
         room = start(listen="127.0.0.1", index_port=docker_cli.free_port(),
