@@ -10,9 +10,7 @@
 #   alternatives/uv-requirements.txt (uv itself): uv pinned with every file's hash,
 #     the command is in the file
 #   alternatives/Pipfile (pipenv): written by hand with the pins of pyproject.toml
-#   alternatives/Pipfile.lock (pipenv): cd alternatives && pipenv lock, then
-#     "sources" in "_meta" emptied so that no index address is stored
-#     (pipenv falls back to its default index)
+#   alternatives/Pipfile.lock (pipenv): cd alternatives && pipenv lock
 
 # What every target shares: the full image, the code and the command.
 FROM python:3.11 AS base

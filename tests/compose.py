@@ -49,14 +49,13 @@ class ComposeProject:
 
 
 @contextlib.contextmanager
-def compose_up(step, provokes_errors: bool = False, files: tuple[str, ...] = (), env: dict[str, str] | None = None):
-    """The step's services (from docker-compose.yml, or `files`), up; unless the test
-    provokes errors, the app's log stays clean."""
+def compose_up(step, files: tuple[str, ...] = (), env: dict[str, str] | None = None):
+    """The step's services (from docker-compose.yml, or `files`), up; the app's log must stay clean."""
     project = ComposeProject(step.path, f"dpt-{step.name}", files, env)
     try:
         project.up()
         yield project
-        problems = [] if provokes_errors else docker_cli.log_problems(project.run("logs", "app").stdout)
+        problems = docker_cli.log_problems(project.run("logs", "app").stdout)
     finally:
         project.down()
     assert not problems, f"{step.name}: error lines in the app's log: {problems[:5]}"

@@ -35,19 +35,14 @@ def pytest_configure(config):
         raise pytest.UsageError("--folder needs an existing folder and exactly one --step")
 
 
-def selected_steps(config) -> list[Step]:
-    wanted = config.getoption("step")
-    steps = [step for step in STEPS if not wanted or step.name in wanted]
-    if folder := config.getoption("folder"):
-        steps = [dataclasses.replace(step, location=Path(folder).resolve()) for step in steps]
-    return steps
-
-
 def pytest_generate_tests(metafunc):
     if "step" not in metafunc.fixturenames:
         return
     marks = list(metafunc.definition.iter_markers())
-    steps = selected_steps(metafunc.config)
+    wanted = metafunc.config.getoption("step")
+    steps = [step for step in STEPS if not wanted or step.name in wanted]
+    if folder := metafunc.config.getoption("folder"):
+        steps = [dataclasses.replace(step, location=Path(folder).resolve()) for step in steps]
     if "variant" in metafunc.fixturenames:
         pairs = [
             (step, variant) for step in steps for variant in step.variants
@@ -111,11 +106,8 @@ class Images:
 
 
 class Containers:
-    """Starts containers and removes every one of them, pass or fail.
-
-    A container's whole log is read before it goes: an ERROR, CRITICAL or
-    Traceback line fails the test, unless the test provoked it on purpose.
-    """
+    """Starts containers and removes every one, pass or fail. Each whole log is read first: an ERROR,
+    CRITICAL or Traceback line in it fails the test, unless the test provoked it on purpose."""
 
     def __init__(self):
         self.started: list[docker_cli.Container] = []

@@ -1,9 +1,6 @@
-"""Facts read inside containers with the image's own Python (no ps needed).
-
-Processes are read in the running server, as its own user. What the image holds is
-read by `in_image`, as root: the app's user cannot see into root's 0700 home, and a
-check that could not look must never pass for one that found nothing.
-"""
+"""Facts read inside containers with the image's own Python (no ps needed): processes in the running
+server as its own user, what the image holds as root (`in_image`: the app's user cannot see into
+root's 0700 home, and a check that could not look must never pass for one that found nothing)."""
 
 import json
 from dataclasses import dataclass

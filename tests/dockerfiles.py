@@ -15,7 +15,6 @@ class Instruction:
 
 
 def parse(dockerfile: str) -> list[Instruction]:
-    """The file's instructions, each with the comment block directly above it."""
     found: list[Instruction] = []
     comment: list[str] = []
     lines: list[str] = []  # the instruction being read, while its lines end in a backslash

@@ -1,10 +1,5 @@
-"""What a lesson is, in facts: the Step fields a step changes, and those a test depends on.
-
-A test names the facts it depends on in one of two markers:
-  applies_to(*facts)  it runs only where one of them is set (on the variant, for a
-                      test taking `variant`, where the fact is a Variant field);
-  reads(*facts)       it runs for every step, and what it expects depends on them.
-"""
+"""What a lesson is, in facts: the Step fields a step changes, and those a test depends on, as its
+`applies_to` or `reads` marker names them (MARKERS; tests/README.md tells how they select steps)."""
 
 import dataclasses
 import importlib
@@ -68,9 +63,7 @@ def suite_tests():
 def lesson_facts(step: Step) -> set[str]:
     """The facts that tools/series.py states differently for a step and its starting point."""
     before = starting_point(step)
-    return {
-        fact for fact in FACTS if before and getattr(step, fact) != getattr(before, fact)
-    }
+    return {fact for fact in FACTS if before and getattr(step, fact) != getattr(before, fact)}
 
 
 def exercise_tests(step: Step) -> list[str]:

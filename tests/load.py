@@ -1,9 +1,6 @@
-"""A bounded load on loopback, one fresh connection per request, every outcome kept.
-
-A fresh connection per request keeps the outcomes readable: a keep-alive
-connection the server closes between two requests fails the next one whatever
-the server does, and a real client would retry it.
-"""
+"""A bounded load on loopback, every outcome kept, one fresh connection per request: a keep-alive
+connection the server closes between two requests fails the next one whatever the server does, and
+a real client would retry it."""
 
 import asyncio
 import time

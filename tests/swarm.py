@@ -38,19 +38,17 @@ class Stack:
         )
         assert deploy.returncode == 0, f"`docker stack deploy` failed:\n{deploy.stderr}"
 
-    def update_state(self, service: str) -> str:
-        return docker_cli.docker(
-            "service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
-            f"{self.name}_{service}", check=False,
-        )
-
     def wait_for_update(self, service: str, timeout: float = 180) -> str:
         """The update's end state: completed, rollback_completed, or a paused one."""
-        ended = ("completed", "rollback_completed", "paused", "rollback_paused")
-        return docker_cli.wait_for(
-            lambda: (state := self.update_state(service)) in ended and state,
-            f"the end of {service}'s update", timeout,
-        )
+
+        def ended() -> str | None:
+            state = docker_cli.docker(
+                "service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
+                f"{self.name}_{service}", check=False,
+            )
+            return state if state in ("completed", "rollback_completed", "paused", "rollback_paused") else None
+
+        return docker_cli.wait_for(ended, f"the end of {service}'s update", timeout)
 
     def logs(self, service: str) -> str:
         """The service's task logs, stopped tasks' included; the tasks' stderr comes on the CLI's stderr."""

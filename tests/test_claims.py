@@ -1,10 +1,7 @@
 """Every Better and Worse line of a README names the tests that prove it (no Docker needed).
 
-A README's claim lists are the top-level bullets under a heading named "Better", "Worse"
-or "Ready for production" (the root's Final result section). Each bullet names its tests
-as Markdown links whose text is a test function in backticks and whose target is the
-test module, relative to the README: [`test_server_user`](../tests/test_image.py).
-The README is parsed with markdown-it-py, and each bullet must:
+tools/claims.py says which bullets are claims and how they link their tests (it parses the
+README with markdown-it-py). Each bullet must:
 
 - name at least one test;
 - name tests that exist in the module linked (the module is imported, not searched);
@@ -31,13 +28,14 @@ from lessons import FACTS, TESTS, declared_facts, lesson_facts, runs_for, suite_
 from tools import claims as claims_module
 from tools import proofs
 from tools.claims import Claim, claims
+from tools.readmes import STEP_OF_README
 from tools.series import REPO, STEP_3, STEP_4, STEP_5, STEPS, Step, starting_point
 
 
 def problems(readme: Path, step: Step, text: str | None = None) -> list[str]:
     """What is wrong with the README's binding (or `text` in its place), one message per line at fault."""
     before = starting_point(step)
-    lesson = lesson_facts(step) if before else set()
+    lesson = lesson_facts(step)
     found = []
     bullets = claims(readme.read_text() if text is None else text)
     if not bullets:
@@ -47,28 +45,23 @@ def problems(readme: Path, step: Step, text: str | None = None) -> list[str]:
         if not claim.tests:
             found.append(f"{where} names no test: link one as [`test_name`](tests/test_module.py)")
             continue
-        read, bad = set(), False
+        read, reported = set(), len(found)
         for target, name in claim.tests:
             module_path = Path(os.path.normpath(readme.parent / target))
             if module_path.parent != TESTS or not re.fullmatch(r"test_\w+\.py", module_path.name):
                 found.append(f"{where} links `{name}` to {target}, which is not a test module in tests/")
-                bad = True
-                continue
-            if not module_path.is_file():
+            elif not module_path.is_file():
                 found.append(f"{where} links `{name}` to {target}, which does not exist")
-                bad = True
-                continue
-            module = importlib.import_module(module_path.stem)
-            function = getattr(module, name, None)
-            if not callable(function):
-                found.append(f"{where} names `{name}`, which {target} does not define")
-                bad = True
-            elif not runs_for(function, module, step):
-                found.append(f"{where} names `{name}`, which does not run for {step.name}")
-                bad = True
             else:
-                read |= declared_facts(function, module) & FACTS
-        if bad or not before:
+                module = importlib.import_module(module_path.stem)
+                function = getattr(module, name, None)
+                if not callable(function):
+                    found.append(f"{where} names `{name}`, which {target} does not define")
+                elif not runs_for(function, module, step):
+                    found.append(f"{where} names `{name}`, which does not run for {step.name}")
+                else:
+                    read |= declared_facts(function, module) & FACTS
+        if len(found) > reported or not before:
             continue
         if not read:
             found.append(
@@ -84,40 +77,34 @@ def problems(readme: Path, step: Step, text: str | None = None) -> list[str]:
     return found
 
 
-STEP_READMES = {step.path / "README.md": step for step in STEPS}
-
-
 def test_every_fact_is_tested():
     """A fact no test depends on (by its applies_to or reads marker) is a promise nobody checks."""
     declared = set().union(*(declared_facts(function, module) for module, function in suite_tests()))
     assert declared >= FACTS, f"Step facts no test names in applies_to or reads: {sorted(FACTS - declared)}"
 
 
-@pytest.mark.parametrize("readme", list(STEP_READMES), ids=lambda r: r.relative_to(REPO).as_posix())
+@pytest.mark.parametrize("readme", list(STEP_OF_README), ids=lambda r: r.relative_to(REPO).as_posix())
 def test_every_claim_names_its_tests(readme):
-    if not readme.is_file():
-        pytest.fail(
-            f"{readme.relative_to(REPO)} does not exist: a step's README says what got better and worse",
-            pytrace=False,
-        )
-    found = problems(readme, STEP_READMES[readme])
+    # A missing README fails here too; tests/test_docs.py's test_every_step_has_a_readme says so.
+    found = problems(readme, STEP_OF_README[readme])
     assert not found, "\n  ".join(["Better/Worse lines not bound to their tests:", *found])
 
 
 # --- the checker itself, on edited copies of a README's text ---------------------------
 
-def _bullet_lines(text: str, claim: Claim) -> list[str]:
-    return text.splitlines(keepends=True)[claim.line - 1:claim.end - 1]
+def edit_bullet(text: str, claim: Claim, pattern: str, replacement: str) -> str:
+    """`text` with `pattern` replaced in the claim's bullet only."""
+    lines = text.splitlines(keepends=True)
+    for number in range(claim.line - 1, claim.end - 1):
+        lines[number] = re.sub(pattern, replacement, lines[number])
+    return "".join(lines)
 
 
 def test_a_line_that_loses_its_test_link_fails():
     readme = STEP_4.path / "README.md"
     text = readme.read_text()
     claim = next(c for c in claims(text) if c.section == "Better")
-    lines = text.splitlines(keepends=True)
-    for number in range(claim.line - 1, claim.end - 1):
-        lines[number] = re.sub(r"\[(`test_\w+`)\]\([^)]*\)", r"\1", lines[number])
-    found = problems(readme, STEP_4, "".join(lines))
+    found = problems(readme, STEP_4, edit_bullet(text, claim, r"\[(`test_\w+`)\]\([^)]*\)", r"\1"))
     assert any(f"README.md:{claim.line} " in problem and "names no test" in problem for problem in found), found
 
 
@@ -131,7 +118,7 @@ def test_a_line_moved_to_the_wrong_step_fails():
     readme_5 = STEP_5.path / "README.md"
     lines = readme_5.read_text().splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line.strip() == "## Better") + 2
-    edited = "".join(lines[:at] + _bullet_lines(text_4, moved) + lines[at:])
+    edited = "".join(lines[:at] + text_4.splitlines(keepends=True)[moved.line - 1:moved.end - 1] + lines[at:])
     assert not problems(readme_5, STEP_5), "step 5's README should be bound before the edit"
     found = problems(readme_5, STEP_5, edited)
     assert len(found) == 1 and f"README.md:{at + 1} " in found[0] and "nothing that changed" in found[0], found
@@ -139,25 +126,18 @@ def test_a_line_moved_to_the_wrong_step_fails():
 
 # --- each line proven against another folder (docs/proofs.json, no Docker) -------------
 
-@pytest.mark.parametrize("readme", list(STEP_READMES), ids=lambda r: r.relative_to(REPO).as_posix())
+@pytest.mark.parametrize("readme", list(STEP_OF_README), ids=lambda r: r.relative_to(REPO).as_posix())
 def test_every_claim_is_proven(readme):
-    found = proofs.problems(STEP_READMES[readme], proofs.load())
+    found = proofs.problems(STEP_OF_README[readme], proofs.load())
     assert not found, "\n  ".join(["Better/Worse lines without a current proof:", *found])
-
-
-def _swap_first_better_test(text: str, replacement: str) -> tuple[str, Claim]:
-    claim = next(c for c in claims(text) if c.section == "Better")
-    lines = text.splitlines(keepends=True)
-    original = claim.tests[0][1]
-    for number in range(claim.line - 1, claim.end - 1):
-        lines[number] = lines[number].replace(f"[`{original}`]", f"[`{replacement}`]")
-    edited = "".join(lines)
-    return edited, next(c for c in claims(edited) if c.line == claim.line)
 
 
 def test_a_line_whose_test_also_passes_on_the_step_before_is_not_proven():
     """Step 3's first Better line, its test swapped for one that step 2 passes as well."""
-    text, claim = _swap_first_better_test((STEP_3.path / "README.md").read_text(), "test_server_user")
+    text = (STEP_3.path / "README.md").read_text()
+    first = next(c for c in claims(text) if c.section == "Better")
+    text = edit_bullet(text, first, re.escape(f"[`{first.tests[0][1]}`]"), "[`test_server_user`]")
+    claim = next(c for c in claims(text) if c.line == first.line)
     found = proofs.problems(STEP_3, proofs.load(), text)
     assert any(f"README.md:{claim.line} " in p and "has no proof" in p for p in found), found
     # Proven again, both sides pass: recorded, current, and still refused.
@@ -185,8 +165,6 @@ def test_a_worse_line_names_its_fix_or_says_the_series_keeps_it():
     readme = STEP_3.path / "README.md"
     text = readme.read_text()
     claim = next(c for c in claims(text) if c.section == "Worse" and c.step_links)
-    lines = text.splitlines(keepends=True)
-    for number in range(claim.line - 1, claim.end - 1):
-        lines[number] = re.sub(r"\[([^\]]+)\]\(\.\./[^)]*README\.md\)", r"\1", lines[number])
-    found = proofs.problems(STEP_3, proofs.load(), "".join(lines))
+    unlinked = edit_bullet(text, claim, r"\[([^\]]+)\]\(\.\./[^)]*README\.md\)", r"\1")
+    found = proofs.problems(STEP_3, proofs.load(), unlinked)
     assert any(f"README.md:{claim.line} " in p and claims_module.KEPT in p for p in found), found

@@ -4,13 +4,12 @@ Readers compare a step's Dockerfile with the one it builds on (`diff -u`, and th
 section of each README), so the diff should show the lesson and nothing else: a
 comment reworded above an instruction that did not change is noise. No Docker needed.
 
-Each Dockerfile is read as (comment block, instruction) pairs. The comment block is
-the run of `#` lines directly above an instruction; a blank line ends it, and parser
-directives at the top of the file (`# syntax=...`) are not comments. The instruction
-is its text as written, continuation lines included. An instruction whose text occurs
-in both Dockerfiles is unchanged (its n-th occurrence in one file pairs with its n-th
-in the other), and an unchanged instruction must keep its comment block exactly.
-A comment may change only with an instruction that changes, comes or goes.
+Each instruction (its text as written, continuation lines included) comes with its comment
+block, the `#` lines directly above it (tests/dockerfiles.py: a blank line ends a block, and
+parser directives such as `# syntax=...` are not comments). An instruction whose text occurs
+in both Dockerfiles is unchanged (its n-th occurrence in one pairs with its n-th in the other)
+and must keep its comment block exactly: a comment may change only with an instruction that
+changes, comes or goes.
 """
 
 from collections import defaultdict

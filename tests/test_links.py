@@ -1,8 +1,5 @@
-"""Every relative link of the repository's Markdown files leads somewhere (no Docker needed).
-
-tools/markdown_links.py parses the files with markdown-it-py and slugs headings with
-mdit-py-plugins' anchors plugin: a link to a file that does not exist, or to an #anchor
-no heading of the file has as GitHub slugs it, fails here.
+"""Every relative link of the repository's Markdown files leads somewhere (no Docker needed):
+a link to a missing file, or to an #anchor no heading has as GitHub slugs it, fails here.
 """
 
 import pytest

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from container_facts import in_image
 from tools import docker_cli
 from tools.series import REPO
 from tools.workshop import doctor
@@ -41,10 +42,7 @@ def test_python_base_ships_its_standard_library_without_bytecode(image):
         pytest.skip(f"Docker is needed: {reason}")
     if (standin := _is_standin(image)) is None:
         pytest.skip(f"{image} is not present: tests/run pulls it or builds its stand-in")
-    report = docker_cli.docker(
-        "run", "--rm", "--label", f"{docker_cli.LABEL}=1", "--user", "0",
-        "--entrypoint", "sh", image, "-c", _BYTECODE,
-    ).splitlines()
+    report = in_image(image, "sh", "-c", _BYTECODE).splitlines()
     _, count, *examples = next(line.split() for line in report if line.startswith("stdlib "))
     assert count == "0", (
         f"{image}: its standard library holds {count} .pyc files (e.g. {examples}); the "

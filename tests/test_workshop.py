@@ -20,7 +20,7 @@ import pytest
 from lessons import exercise_tests, lesson_facts
 from tools import docker_cli, proofs, workshop
 from tools.scoreboard import data as scoreboard_data
-from tools.series import SRC_APP, STEP_4, STEPS, WORKSHOP_CORE, Step, starting_point
+from tools.series import SRC_APP, STEP_2, STEP_4, STEPS, WORKSHOP_CORE, Step, starting_point
 from tools.workshop import doctor, rehearse, room, timetable
 
 TESTS = Path(__file__).parent
@@ -45,9 +45,6 @@ def contents(folder: Path) -> dict[str, bytes]:
     }
 
 
-# --- every exercise fails before its lesson, naming it ---------------------------------
-
-
 @is_exercise
 def test_exercise_fails_until_the_lesson_is_done(step):
     """The untouched exercise fails a test of its lesson's facts, with the words its task promises.
@@ -61,9 +58,6 @@ def test_exercise_fails_until_the_lesson_is_done(step):
     )
     problem = proofs.exercise_problem(step, proofs.load(), promised_failure(step))
     assert problem is None, problem
-
-
-# --- the kit itself (no Docker) ---------------------------------------------------------
 
 
 @is_exercise
@@ -84,8 +78,7 @@ def test_every_exercise_has_a_task_with_host_notes(step, tmp_path):
     assert readme == workshop.attendee_text(step)
     assert readme.startswith("# Exercise") and "Untouched, the check fails with" in readme, step.name
     assert "For the host" not in readme, step.name
-    if stretch := fields.get("Stretch goal"):
-        assert stretch in readme, f"{step.name}: the stretch goal is for attendees too"
+    assert fields.get("Stretch goal", "") in readme, f"{step.name}: the stretch goal is for attendees too"
     wanted = ["Objective", "Demo (2 minutes)", "Discussion", "Likely mistakes", "Stretch goal", "Work time"]
     missing = [name for name in wanted if not fields.get(name)]
     assert not missing, f"{task}: the section `## For the host` lacks **{'.**, **'.join(missing)}.**"
@@ -377,6 +370,13 @@ def test_serve_fetches_each_package_once_and_each_image_on_its_first_pull_only(s
         served = {_distribution(file) for file, status in room_.served() if status == 200}
         missing = {_distribution(pin) for pin in pins} - served
         assert pins and not missing, f"installed without the cache: {sorted(missing)}"
+        # uv and pipenv read it too: step 2's alternatives install fastapi through it.
+        workshop.copy_app(STEP_2, tmp_path / "alternatives")
+        for target in ("uv", "pipenv"):
+            before = len(room_.served())
+            room.build_through(room_, STEP_2, [tmp_path / "alternatives"], tag, "alternatives.Dockerfile", target)
+            served = {_distribution(file) for file, status in room_.served()[before:] if status == 200}
+            assert "fastapi" in served, f"{target} installed without the cache: served {sorted(served)}"
         problems = docker_cli.log_problems(room_.index.logs(lines="all"))
         assert not problems, f"the package cache's log: {problems[:5]}"
 

@@ -26,12 +26,9 @@ class Instruction:
     seconds: float | None = None  # as BuildKit timed it; None when cached
 
     def downloads(self) -> int | None:
-        """Packages this instruction downloaded, as pip or uv reported them; None if neither ran.
-
-        pip prints a "Downloading FILE" line per file it fetches ("Using cached FILE"
-        for a reuse); uv prints "Prepared N packages" when it fetched (or built) any.
-        An instruction that runs both (pip installing uv, then uv) counts both.
-        """
+        """Packages this instruction downloaded, as pip or uv reported them; None if neither ran: pip's
+        "Downloading FILE" lines (not "Using cached FILE"), plus uv's "Prepared N packages" (fetched or
+        built) when uv ran. An instruction running both (pip installing uv, then uv) counts both."""
         pip = sum(1 for line in self.output if _PIP_DOWNLOAD.match(line))
         uv_ran = any(_UV_RAN.match(line) for line in self.output)
         if not (pip or uv_ran or any(_PIP_RAN.match(line) for line in self.output)):

@@ -42,10 +42,8 @@ class BuildFailed(DockerError):
         self.log = log
 
 
-def docker(*args: str, timeout: float = 120, check: bool = True, **kwargs) -> str:
-    proc = subprocess.run(
-        ["docker", *args], capture_output=True, text=True, timeout=timeout, env=ENV, **kwargs
-    )
+def docker(*args: str, timeout: float = 120, check: bool = True) -> str:
+    proc = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, env=ENV)
     if check and proc.returncode != 0:
         raise DockerError(f"docker {' '.join(args)} failed:\n{proc.stderr.strip()}")
     return proc.stdout.strip()
@@ -99,15 +97,21 @@ def build(
     project = "build-" + re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")[:60]
     command = ["docker", "compose", "-f", "-", "-p", project]
     command += ["--progress", "plain", "build"] + (["--no-cache"] if no_cache else [])
+    replaced = docker("image", "inspect", "--format", "{{.Id}}", tag, check=False)
     started = time.monotonic()
     proc = subprocess.run(
         command, input=json.dumps(compose), capture_output=True, text=True,
         timeout=timeout, env=ENV,
     )
+    seconds = time.monotonic() - started
     log = buildlog.parse(proc.stdout + proc.stderr)
     if proc.returncode != 0:
         raise BuildFailed(f"{tag} from {context}/{dockerfile}", log)
-    return Build(tag, log, time.monotonic() - started)
+    # The tag's image before, if this build moved the tag to another (a copy of the folder
+    # elsewhere does): removed when no tag is left on it, unless a container uses it.
+    if replaced and docker("image", "inspect", "--format", "{{len .RepoTags}}", replaced, check=False) == "0":
+        docker("image", "rm", replaced, check=False)
+    return Build(tag, log, seconds)
 
 
 def image_size(image: str) -> int:
@@ -181,11 +185,8 @@ def wait_for(
     condition: Callable[[], T], what: str, timeout: float = 60, interval: float = 0.5,
     container: Container | None = None, ignoring: tuple[type[Exception], ...] = (),
 ) -> T:
-    """Poll until `condition()` gives something true, and return that.
-
-    Exceptions of the `ignoring` types count as "not yet". With a container, its
-    stopping ends the wait early; either failure shows the end of its log.
-    """
+    """Poll until `condition()` gives something true, and return that. Exceptions of the `ignoring` types
+    count as "not yet"; a stopped `container` ends the wait early; either failure shows its log's end."""
     deadline = time.monotonic() + timeout
     next_look = time.monotonic() + 1
     while True:
@@ -223,7 +224,6 @@ _LOG_PROBLEM = re.compile(r"\b(ERROR|CRITICAL)\b|Traceback")
 
 
 def log_problems(log: str) -> list[str]:
-    """The lines of a container's log that say something went wrong."""
     return [line for line in log.splitlines() if _LOG_PROBLEM.search(line)]
 
 

@@ -1,7 +1,5 @@
-"""Lengths of time written for people, the same way in every table, log and guide.
-
-Standard library only: the workshop kit, which attendees run with a bare Python, uses it.
-"""
+"""Lengths of time written for people, the same way in every table, log and guide. Standard library
+only: the workshop kit, which attendees run with a bare Python, uses it."""
 
 from typing import Literal
 

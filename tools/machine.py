@@ -1,7 +1,5 @@
-"""The machine a measurement ran on, and its Docker: one description for every record.
-
-No host names and no paths: the records are committed.
-"""
+"""The machine a measurement ran on, and its Docker: one description for every record, with no host
+names and no paths, as the records are committed."""
 
 import os
 import platform

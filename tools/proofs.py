@@ -79,8 +79,8 @@ def digest(step: Step, claim: claims.Claim) -> str:
 # --- the outcome of a line ------------------------------------------------------------
 
 
-def load(path: Path = PATH) -> dict:
-    return json.loads(path.read_text()) if path.exists() else {"about": ABOUT, "lines": []}
+def load() -> dict:
+    return json.loads(PATH.read_text()) if PATH.exists() else {"about": ABOUT, "lines": []}
 
 
 def find(data: dict, readme_path: Path, claim: claims.Claim) -> dict | None:

@@ -12,6 +12,7 @@ Standard library only, like the workshop kit that calls it.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tools import readmes
@@ -39,15 +40,15 @@ def generated_files() -> list[Path]:
     return sorted({*readmes.markdown_files(), *sections.WHOLE_FILES})
 
 
-def expected(path: Path, current: str, sources: sections.Sources) -> tuple[str, list[Finding], list[Finding]]:
-    """The file as it should read, its stale parts, and the parts that cannot be generated (left as they are)."""
-    if path in sections.WHOLE_FILES:
-        fresh = sections.WHOLE_FILES[path](sources)
-        return fresh, [Finding(path, "the whole file")] if fresh != current else [], []
-    outdated = []
-    problems = [Finding(path, stray, "opens or closes no section") for stray in readmes.stray_markers(current)]
+def refresh(paths: list[Path] | None = None, check: bool = False) -> tuple[list[Finding], list[Finding]]:
+    """(stale parts, parts that cannot be generated) of `paths`, by default every Markdown file.
 
-    def render(section: Section) -> str:
+    Unless `check`, the stale parts are written; a part that cannot be generated is left as it is.
+    """
+    sources = sections.Sources()
+    outdated, problems = [], []
+
+    def render(path: Path, section: Section) -> str:
         try:
             content = sections.render_section(path, section, sources)
         except (ValueError, OSError) as error:
@@ -57,21 +58,15 @@ def expected(path: Path, current: str, sources: sections.Sources) -> tuple[str, 
             outdated.append(Finding(path, section.marker))
         return content
 
-    return readmes.fill_all(current, render), outdated, problems
-
-
-def refresh(paths: list[Path] | None = None, check: bool = False) -> tuple[list[Finding], list[Finding]]:
-    """(stale parts, parts that cannot be generated) of `paths`, by default every Markdown file.
-
-    Unless `check`, the stale parts are written: afterwards only the problems remain.
-    """
-    sources = sections.Sources()
-    outdated, problems = [], []
     for path in paths or generated_files():
         current = path.read_text() if path.exists() else ""
-        fresh, stale, cannot = expected(path, current, sources)
-        outdated += stale
-        problems += cannot
+        if path in sections.WHOLE_FILES:
+            fresh = sections.WHOLE_FILES[path](sources)
+            if fresh != current:
+                outdated.append(Finding(path, "the whole file"))
+        else:
+            problems += [Finding(path, stray, "opens or closes no section") for stray in readmes.stray_markers(current)]
+            fresh = readmes.fill_all(current, partial(render, path))
         if fresh != current and not check:
             path.write_text(fresh)
     return outdated, problems

@@ -2,11 +2,10 @@
 
     python -m tools.scoreboard            # or `bash tools/measure`, which sets up matplotlib
 
-This module says which images are measured; measure.py measures one, phase by phase (builds.py with
-lock_bump.py, running.py), within its time (deadline.py), in a session.py cleaned up after. data.py keeps
-docs/scoreboard.json, render.py turns it into Markdown (a pure function, so a test re-renders the committed
-JSON and compares), chart.py (the one module needing a package outside the standard library) draws
-docs/scoreboard.png, and cli.py ties them together.
+This module says which images are measured; measure.py measures one (builds.py, lock_bump.py, running.py)
+within deadline.py's time in a session.py cleaned up after. data.py keeps docs/scoreboard.json, render.py
+(pure: a test re-renders the committed JSON) writes its Markdown, chart.py (the only module needing
+matplotlib) docs/scoreboard.png, and cli.py ties them together.
 """
 
 import hashlib
@@ -65,13 +64,6 @@ class Image:
 def measured_images(steps: list[Step]) -> list[Image]:
     """The images of `steps`, in the series' order: each step's own, then its variants."""
     return [Image(step, variant) for step in steps for variant in (None, *step.variants)]
-
-
-_CACHE_MOUNT = re.compile(r"--mount=\S*\btype=cache\b")
-
-
-def uses_cache_mounts(dockerfile: Path) -> bool:
-    return bool(_CACHE_MOUNT.search(dockerfile.read_text()))
 
 
 # Parser directives change the build, unlike other comments.

@@ -1,9 +1,8 @@
-"""Build timings of one image: cold, cache mounts warm, no change, app change, lock change.
+"""Build timings of one image: cold, cache mounts warm, no change, app change, lock change. The rebuilds
+start from the folder the builds from scratch left, in that order, so each finds the layer cache and the
+cache mounts as a developer's machine would."""
 
-The rebuilds start from the folder the builds from scratch left, in that order, so each
-finds the layer cache and the cache mounts as a developer's machine would.
-"""
-
+import re
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from tools import docker_cli
 from tools.durations import duration
-from tools.scoreboard import IMAGE_REPOSITORY, uses_cache_mounts
+from tools.scoreboard import IMAGE_REPOSITORY
 from tools.scoreboard.lock_bump import LOCK_BUMP, bump_lock
 from tools.scoreboard.session import Session
 
@@ -41,7 +40,8 @@ def from_scratch(session: Session) -> FromScratch:
     """Cold builds with the cache mounts emptied; with cache mounts, each followed by a
     rebuild with the layer cache dropped."""
     image, deadline = session.image, session.deadline
-    result = FromScratch(uses_cache_mounts(image.step.path / image.dockerfile))
+    dockerfile = (image.step.path / image.dockerfile).read_text()
+    result = FromScratch(cache_mounts=bool(re.search(r"--mount=\S*\btype=cache\b", dockerfile)))
     for attempt in session.attempts("cold build"):
         docker_cli.docker("builder", "prune", "--force", "--filter", "type=exec.cachemount", timeout=deadline.left(120))
         result.folder, build = _build_fresh_copy(session, no_cache=True)
@@ -53,7 +53,7 @@ def from_scratch(session: Session) -> FromScratch:
             # BuildKit's --no-cache ignores cache mounts too; dropping the layer cache (images
             # stay) runs every instruction again with the mounts as the cold build left them.
             session.phase = session.phase_of("rebuild from scratch, cache mounts warm", attempt)
-            session.scratch.remove_image(image.tag)
+            docker_cli.remove_image(image.tag)
             docker_cli.docker(
                 "builder", "prune", "--force", "--all", "--filter", "type=regular", timeout=deadline.left(120)
             )
@@ -78,7 +78,7 @@ def _build_copy(session: Session, copy: Path) -> docker_cli.Build:
     """Build a changed copy under a throwaway tag, then remove both."""
     tag = f"{IMAGE_REPOSITORY}/scratch:{uuid.uuid4().hex[:12]}"
     build = session.scratch.build(copy, session.image, tag, session.deadline)
-    session.scratch.remove_image(tag)
+    docker_cli.remove_image(tag)
     shutil.rmtree(copy)
     return build
 

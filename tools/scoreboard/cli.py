@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         if entry["status"] != "ok":
             failed.append(image.key)
             say(f"  failed at {entry['phase']}:\n{entry['error']}")
-        results = data.merge(results, run_id, run, [entry], every_key)
+        results = data.merge(results, run_id, run, entry, every_key)
         data.save(results)  # an interrupted run keeps what it finished
     say(f"measured {len(images)} image(s) in {duration(time.monotonic() - started)}; "
         f"wrote {JSON_PATH.relative_to(REPO)}")

@@ -18,12 +18,10 @@ def load(path: Path = JSON_PATH) -> dict:
     return json.loads(path.read_text()) if path.exists() else {"about": ABOUT, "runs": {}, "images": []}
 
 
-def merge(data: dict, run_id: str, run: dict, entries: list[dict], keys: list[str]) -> dict:
-    """`data` with `entries` (measured in run `run_id`) replacing theirs, in the series' order (`keys`):
+def merge(data: dict, run_id: str, run: dict, measured: dict, keys: list[str]) -> dict:
+    """`data` with the entry `measured` in run `run_id` replacing its own, in the series' order (`keys`):
     images no longer in the series are dropped, and so are runs no entry refers to."""
-    by_key = {entry["key"]: entry for entry in data["images"]}
-    for entry in entries:
-        by_key[entry["key"]] = {**entry, "run": run_id}
+    by_key = {entry["key"]: entry for entry in data["images"]} | {measured["key"]: {**measured, "run": run_id}}
     images = [by_key[key] for key in keys if key in by_key]
     runs = {**data["runs"], run_id: run}
     used = {entry["run"] for entry in images}
@@ -38,14 +36,10 @@ def merge(data: dict, run_id: str, run: dict, entries: list[dict], keys: list[st
 _NUMBERS = re.compile(r"\[\s*((?:-?[\d.]+|null|true|false)(?:,\s*(?:-?[\d.]+|null|true|false))*)\s*\]")
 
 
-def dumps(data: dict) -> str:
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return _NUMBERS.sub(lambda m: "[" + ", ".join(re.split(r",\s*", m.group(1))) + "]", text) + "\n"
-
-
 def save(data: dict, path: Path = JSON_PATH) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dumps(data))
+    path.write_text(_NUMBERS.sub(lambda m: "[" + re.sub(r",\s*", ", ", m[1]) + "]", text) + "\n")
 
 
 def spread(samples: list[float]) -> dict:

@@ -17,40 +17,32 @@ LOCK_FILES = ("poetry.lock", "requirements.txt", "alternatives/requirements.txt"
 _SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 
 
-def index_url() -> str:
-    """The package index pip uses here (its default, or a mirror it was pointed at)."""
-    try:
-        from pip._internal.models.index import PyPI
-        return PyPI.simple_url
-    except ImportError:
-        return "https://pypi.org/simple/"
-
-
 def _version_key(version: str) -> tuple:
     return tuple(int(part) if part.isdigit() else -1 for part in version.split("."))
 
 
-def index_files(name: str, deadline: Deadline) -> list[dict]:
-    """Every file the index has for a project, from its JSON (PEP 691)."""
-    request = urllib.request.Request(index_url().rstrip("/") + f"/{name}/", headers={"Accept": _SIMPLE_JSON})
-    with urllib.request.urlopen(request, timeout=deadline.left(30)) as response:
-        return [f for f in json.load(response)["files"] if not f.get("yanked")]
-
-
-def release_version(filename: str, name: str) -> str | None:
+def release_version(filename: str) -> str | None:
     """3.19 from idna-3.19-py3-none-any.whl or idna-3.19.tar.gz."""
-    for prefix in {name, name.replace("-", "_")}:
-        if filename.startswith(prefix + "-"):
-            rest = filename[len(prefix) + 1:]
-            return rest.split("-")[0] if rest.endswith(".whl") else rest.removesuffix(".tar.gz").removesuffix(".zip")
-    return None
+    if not filename.startswith(LOCK_BUMP + "-"):
+        return None
+    rest = filename.removeprefix(LOCK_BUMP + "-")
+    return rest.split("-")[0] if rest.endswith(".whl") else rest.removesuffix(".tar.gz").removesuffix(".zip")
 
 
-def previous_release(name: str, version: str, deadline: Deadline) -> tuple[str, dict[str, str]] | None:
-    """The release before `version` and its {file name: sha256}; None if there is none."""
+def previous_release(version: str, deadline: Deadline) -> tuple[str, dict[str, str]] | None:
+    """The release before `version` and its {file name: sha256}, from the JSON (PEP 691) of pip's
+    built-in index (`PyPI.simple_url`; PIP_INDEX_URL and pip.conf are not read); None if there is none."""
+    try:
+        from pip._internal.models.index import PyPI
+        index = PyPI.simple_url
+    except ImportError:
+        index = "https://pypi.org/simple/"
+    request = urllib.request.Request(index.rstrip("/") + f"/{LOCK_BUMP}/", headers={"Accept": _SIMPLE_JSON})
+    with urllib.request.urlopen(request, timeout=deadline.left(30)) as response:
+        files = [f for f in json.load(response)["files"] if not f.get("yanked")]
     by_version: dict[str, dict[str, str]] = {}
-    for f in index_files(name, deadline):
-        found = release_version(f["filename"], name)
+    for f in files:
+        found = release_version(f["filename"])
         if found and -1 not in _version_key(found):
             by_version.setdefault(found, {})[f["filename"]] = f["hashes"]["sha256"]
     older = [v for v in by_version if _version_key(v) < _version_key(version)]
@@ -67,20 +59,17 @@ _REQUIREMENT = re.compile(rf"(?im)^({LOCK_BUMP}==)([^\s;\\]+)([^\n\\]*)((?:\s*\\
 
 
 def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | None:
-    """Moves LOCK_BUMP to its previous release in each of LOCK_FILES in `folder` that pins it,
-    hashes included, as re-locking and re-exporting would. None when no file pins it or it
-    has no earlier release.
-
-    `blank_lines` more at the end of each file make a repeat's files new to Docker's layer
-    cache, which would otherwise replay the first repeat's build in no time."""
-    name, found = LOCK_BUMP, {}
+    """Moves LOCK_BUMP to its previous release in each of LOCK_FILES in `folder` that pins it; None when none
+    does or it has no earlier release. `blank_lines` more at the end of each file make a repeat's files new to
+    Docker's layer cache, which would otherwise replay the first repeat's build in no time."""
+    found = {}
     for relative in LOCK_FILES:
         path = folder / relative
         if not path.is_file():
             continue
         text = path.read_text()
         if relative.endswith("Pipfile.lock"):
-            entry = json.loads(text).get("default", {}).get(name)
+            entry = json.loads(text).get("default", {}).get(LOCK_BUMP)
             if entry:
                 found[relative] = entry["version"].lstrip("=")
         elif match := (_POETRY_PACKAGE if relative.endswith("poetry.lock") else _REQUIREMENT).search(text):
@@ -88,7 +77,7 @@ def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | 
     if not found:
         return None
     old = next(iter(found.values()))
-    previous = previous_release(name, old, deadline)
+    previous = previous_release(old, deadline)
     if previous is None:
         return None
     new, files = previous
@@ -99,12 +88,12 @@ def bump_lock(folder: Path, deadline: Deadline, blank_lines: int = 0) -> dict | 
         text = path.read_text()
         if relative.endswith("Pipfile.lock"):
             lock = json.loads(text)
-            lock["default"][name].update(version=f"=={new}", hashes=[f"sha256:{digest}" for digest in files.values()])
+            lock["default"][LOCK_BUMP].update(version=f"=={new}", hashes=[f"sha256:{sha}" for sha in files.values()])
             text = json.dumps(lock, indent=4) + "\n"
         elif relative.endswith("poetry.lock"):
             text = _POETRY_PACKAGE.sub(lambda m: m[1] + new + m[3] + listed + "," + m[5], text, count=1)
         else:
             text = _REQUIREMENT.sub(lambda m: m[1] + new + m[3].rstrip() + (hashes if m[4] else ""), text, count=1)
         path.write_text(text + "\n" * blank_lines)
-    return {"package": name, "from": old, "to": new}
+    return {"package": LOCK_BUMP, "from": old, "to": new}
 

@@ -1,9 +1,5 @@
-"""Measures one image of the series: every phase in turn, then its scoreboard entry; and
-what the run measured with.
-
-A failure is recorded, not raised: the entry's status says "failed", at which phase, and
-the end of the log.
-"""
+"""Measures one image of the series, phase by phase, into its scoreboard entry; and what the run measured
+with. A failure is recorded, not raised: the entry's status says "failed", at which phase, and the log's end."""
 
 import os
 import subprocess
@@ -83,7 +79,7 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
         served = running.throughput(session)
         # The server's facts, where the server is what a row compares: the final's rows.
         server = image.step.production_checks
-        recycled = running.recycling(session) if server else None
+        recycled = running.recycling(session) if server and served else None  # no throughput: no wrk
         header = running.oversized_header(session) if server else None
         entry.update({
             "size_bytes": size,

@@ -1,9 +1,6 @@
-"""Markdown from docs/scoreboard.json and nothing else: the same JSON renders the same text.
-
-A test re-renders the committed JSON and compares it with the READMEs, so nothing here may
-read the clock, the machine or the files of the series. Entries measured before a column
-existed lack its field and show "—".
-"""
+"""Markdown from docs/scoreboard.json and nothing else: a test re-renders the committed JSON and compares
+it with the READMEs, so nothing here may read the clock, the machine or the files of the series. Entries
+measured before a column existed lack its field and show "—"."""
 
 from tools import scoreboard
 from tools.durations import duration
@@ -177,11 +174,10 @@ def step_section(data: dict, step: str, beside: str = "") -> str:
         return not_measured(f" --only {beside} --only {step}" if beside else f" --only {step}")
     compared = ""
     if beside:
-        other = next((entry for entry in data["images"] if entry["key"] == beside), None)
         ours = next(entry for entry in entries if entry["variant"] is None)
-        compared = "\n" + side_by_side(ours, other, step, beside)
-        if other is not None and other["run"] == ours["run"]:
-            entries = [other, *entries]
+        same_run = [entry for entry in data["images"] if entry["key"] == beside and entry["run"] == ours["run"]]
+        compared = "\n" + side_by_side(ours, same_run[0] if same_run else None, step, beside)
+        entries = [*same_run, *entries]
     labelled = len({entry["step"] for entry in entries}) > 1
     return "\n".join([
         about(data, entries, "../docs/scoreboard.json", "../README.md"),
@@ -208,9 +204,9 @@ def _compared(what: str, field: str, ours: dict, other: dict, show, more: str, l
 
 
 def side_by_side(ours: dict, other: dict | None, step: str, beside: str) -> str:
-    """Two images measured in the same run, compared in words from the figures alone."""
+    """Two images measured in the same run (`other` None: not so), compared in words from the figures alone."""
     again = f"`bash tools/measure --only {beside} --only {step}`"
-    if other is None or other["run"] != ours["run"]:
+    if other is None:
         return f"_{beside} and {step} were not measured in the same run: run {again} to compare them._\n"
     if ours["status"] != "ok" or other["status"] != "ok":
         return f"_One of the two failed to measure: run {again} again._\n"
@@ -221,7 +217,8 @@ def side_by_side(ours: dict, other: dict | None, step: str, beside: str) -> str:
         f"added over the base: {human_bytes(ours['added_bytes'])} against {human_bytes(other['added_bytes'])}.",
     ]
     for field, what in (("cold_build_s", "cold build"), ("startup_s", "start-up"), ("stop_s", "`docker stop`")):
-        lines.append(_compared(what, field, ours, other, COLUMNS[what], "longer", "shorter"))
+        if ours.get(field) and other.get(field):  # a figure one of them lacks is not compared
+            lines.append(_compared(what, field, ours, other, COLUMNS[what], "longer", "shorter"))
     if ours.get("throughput_rps") and other.get("throughput_rps"):
         lines.append(_compared("throughput", "throughput_rps", ours, other, throughput, "more", "fewer",
                                " requests per second"))

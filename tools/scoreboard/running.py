@@ -110,7 +110,9 @@ def start_and_stop(session: Session) -> Runs:
         result.exit_codes.append(exit_code)
         container.remove()
         session.phase = session.phase_of("docker stop during boot", attempt)
-        took, exit_code = stop_at_first_answer(session)
+        container = serving(session, {"WORKERS": str(scoreboard.BOOTING_WORKERS)})
+        took, exit_code = timed_stop(container, deadline)
+        container.remove()
         result.stop_during_boot.append(took)
         result.stop_during_boot_exit_codes.append(exit_code)
         session.say(f"start-up {duration(result.startup[-1], digits=2)}, "
@@ -124,15 +126,6 @@ def timed_stop(container: docker_cli.Container, deadline: Deadline) -> tuple[flo
     started = time.monotonic()
     docker_cli.docker("stop", "--time", str(STOP_GRACE), container.id, timeout=deadline.left(STOP_GRACE + 30))
     return time.monotonic() - started, container.state().get("ExitCode")
-
-
-def stop_at_first_answer(session: Session) -> tuple[float, int | None]:
-    """`docker stop` as soon as `/` first answers, while other workers may still boot."""
-    container = serving(session, {"WORKERS": str(scoreboard.BOOTING_WORKERS)})
-    try:
-        return timed_stop(container, session.deadline)
-    finally:
-        container.remove()
 
 
 class LoadTestFailed(Exception):
@@ -197,10 +190,8 @@ def throughput(session: Session) -> dict | None:
     }
 
 
-def recycling(session: Session) -> dict | None:
-    """Requests that failed while workers retired every RECYCLE_AFTER requests under load."""
-    if not shutil.which("wrk"):
-        return None
+def recycling(session: Session) -> dict:
+    """Requests that failed while workers retired every RECYCLE_AFTER requests under load (wrk needed)."""
     failures = []
     for _ in session.attempts("recycling under load"):
         container = serving(
@@ -228,7 +219,6 @@ def oversized_header(session: Session) -> str:
     except OSError as error:
         answer = ""
         session.say(f"oversized header: {error}")
-    finally:
-        container.remove()
+    container.remove()
     status = re.match(r"HTTP/1\.[01] (\d{3})", answer)
     return status.group(1) if status else "closed"

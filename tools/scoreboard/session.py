@@ -20,16 +20,11 @@ class Scratch:
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="scoreboard-"))
         self.tags: list[str] = []
-        self.ids: dict[str, str] = {}  # tag -> image id it points at
         self.containers: list[docker_cli.Container] = []
 
     def copy(self, source: Path, fresh_mtimes: bool = False) -> Path:
-        """A copy of a folder without local clutter.
-
-        BuildKit sends only what changed since the last context it received, so a copy
-        whose files all carry new modification times makes it send, and report, the
-        whole context. The layer cache ignores modification times.
-        """
+        """A copy of a folder without local clutter. BuildKit sends only what changed since the last context
+        it received: `fresh_mtimes` makes it send, and report, the whole context (the layer cache ignores them)."""
         folder = self.root / uuid.uuid4().hex[:12]
         shutil.copytree(
             source, folder, ignore=shutil.ignore_patterns(*CLUTTER), symlinks=True,
@@ -39,31 +34,18 @@ class Scratch:
 
     def build(self, folder: Path, image: Image, tag: str, deadline: Deadline, **options) -> docker_cli.Build:
         self.tags.append(tag)
-        build = docker_cli.build(folder, tag, image.dockerfile, image.target, timeout=deadline.left(), **options)
-        # Every build through Compose gets a new image id (Compose labels the image with
-        # its one-off project name): remove the one the tag pointed at before.
-        image_id = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", tag)
-        if self.ids.get(tag) not in (None, image_id):
-            docker_cli.docker("image", "rm", self.ids[tag], check=False)
-        self.ids[tag] = image_id
-        return build
+        return docker_cli.build(folder, tag, image.dockerfile, image.target, timeout=deadline.left(), **options)
 
     def run(self, image: Image, env: dict[str, str] | None = None) -> docker_cli.Container:
         container = docker_cli.run(image.tag, env)
         self.containers.append(container)
         return container
 
-    def remove_image(self, tag: str) -> None:
-        docker_cli.remove_image(tag)
-        self.ids.pop(tag, None)
-
     def clean(self) -> None:
         for container in self.containers:
             container.remove()
         for tag in dict.fromkeys(self.tags):
             docker_cli.remove_image(tag)
-        for image_id in self.ids.values():
-            docker_cli.docker("image", "rm", image_id, check=False)
         shutil.rmtree(self.root, ignore_errors=True)
 
 

@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# Makes sure the base images this repository builds on exist locally.
-# Each one is pulled; where the pull fails (no Docker Hub, a registry proxy) an
-# offline stand-in is built from Debian packages and tagged with the official
-# name, so the Dockerfiles need no change: a Python on the release whose own
-# python3 it is (bookworm 3.11, trixie 3.13, bullseye 3.9), the others on
-# bookworm. An image already present is kept, unless it is a stand-in built
-# from an older recipe: then it is built again (pulled, where that works now).
-# A pulled or your own image is never touched. Building stand-ins needs root on
-# Debian or Ubuntu (debootstrap) and the package mirrors.
+# Makes sure the base images this repository builds on exist locally: each is pulled, or where
+# that fails (no Docker Hub, a registry proxy) an offline stand-in with the official name, so the
+# Dockerfiles need no change, is built from Debian packages (a Python on the release whose python3
+# it is: bookworm 3.11, trixie 3.13, bullseye 3.9; the others on bookworm). A present image is kept,
+# unless it is a stand-in from an older recipe: then it is built again (pulled, where that works
+# now). A pulled or your own image is never touched. Stand-ins need root on Debian or Ubuntu
+# (debootstrap) and the package mirrors.
 #
 #   tools/standins/build.sh                      # every base image the series uses
 #   tools/standins/build.sh python:3.11-slim     # only these
@@ -50,8 +48,7 @@ have_image() { docker image inspect "$1" >/dev/null 2>&1; }
 
 label_of() { docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null; }
 
-# The files each stand-in is built from: its Dockerfile first, then the rest of
-# its build context.
+# The files each stand-in is built from: its Dockerfile first, then the rest of its build context.
 recipe_files() {
     case $1 in
         python:3.11 | python:3.11-slim | python:3.13 | python:3.13-slim | python:3.9-slim) echo python.Dockerfile ;;

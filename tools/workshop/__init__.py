@@ -1,12 +1,9 @@
 """Workshop exercises: one per lesson, checked by the suite that checks the series.
 
-Its commands (`python3 -m tools.workshop --help`) are WORKSHOP.md's: list, prepare, check,
-answer, doctor and room (once the host runs `serve`) for attendees; rehearse and serve for the host.
-An exercise starts from the folder the lesson builds on (`starting_point`) with the app
-already answering as the new step and its README replaced by the task, so only the lesson
-is left to do. The check holds the copy to the same expectations as the reference folder,
-which is the solution.
-Standard library only: attendees run it with any Python 3.11.
+An exercise copies the folder the lesson builds on, already answering as the new step, with the
+task as its README; the check holds it to the expectations of the reference folder, the solution.
+Commands: `python3 -m tools.workshop --help` and WORKSHOP.md. Standard library only: attendees
+run it with any Python 3.11.
 """
 
 import difflib
@@ -23,9 +20,8 @@ TASKS = WORKSHOP / "tasks"
 GUIDE = REPO / "WORKSHOP.md"
 TIMINGS_DATA = REPO / "docs" / "workshop-timings.json"
 
-# Modules that test the repository (its documents, measurements, Dockerfiles' lint, CI and
-# this kit) rather than the folder a step is checked on: the check leaves them out, so that
-# it passes or fails on the attendee's work alone.
+# Modules that test the repository (documents, measurements, lint, CI, this kit), not the folder a step
+# is checked on: the check leaves them out, to pass or fail on the attendee's work alone.
 NOT_ABOUT_THE_FOLDER = (
     "test_docs.py", "test_links.py", "test_lint.py", "test_workflow.py", "test_workshop.py",
     "test_claims.py", "test_dockerfile_diffs.py",
@@ -33,8 +29,7 @@ NOT_ABOUT_THE_FOLDER = (
 
 # Never part of an app folder: caches and local environments.
 JUNK = shutil.ignore_patterns("__pycache__", ".venv*", ".pytest_cache", ".ruff_cache", ".mypy_cache", "*.egg-info")
-# The root is the final app inside the series: of its folders only src/ is the app's, and
-# these files of it belong to the series.
+# The root is the final app inside the series: of its folders only src/ is the app's; these files are the series'.
 ROOT_SERIES_FILES = ("WORKSHOP.md", "pytest.ini", "CONTRIBUTING.md")
 
 CONSTANT = re.compile(r'^STEP = "[^"]*"$', re.M)
@@ -128,9 +123,8 @@ def solve(step: Step, folder: Path) -> None:
 
 
 def model_answer(step: Step) -> str:
-    """The lesson as a diff: each file the reference folder adds or changes against the
-    prepared copy, but the README (the task in one, the lesson's text in the other); then
-    the names of the copy's files the reference lacks, removed by the lesson or left out."""
+    """The lesson as a diff of the reference folder against the prepared copy, README aside (the task
+    in one, the lesson in the other), then the copy's files the reference lacks."""
     with tempfile.TemporaryDirectory() as folder:
         start, answer = Path(folder) / "start", Path(folder) / "answer"
         copy_as(starting_point(step), step, start)
@@ -162,7 +156,7 @@ def exercise_here(folder: Path) -> Step | None:
     if not folder.is_relative_to(work) or folder == work:
         return None
     name = folder.relative_to(work).parts[0]
-    return exercise(name) if name in BY_NAME else None
+    return BY_NAME[name] if BY_NAME.get(name) in exercises() else None
 
 
 def shown(path: Path) -> str:

@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
         return subprocess.run(command, cwd=REPO).returncode
 
     if args.command == "doctor":
-        return doctor.main(docker=not args.no_docker)
+        return 1 if any(result.ok is False for result in doctor.report(docker=not args.no_docker)) else 0
 
     if args.command == "serve":
         return room.serve(**{key: value for key, value in vars(args).items() if key != "command"})

@@ -71,9 +71,6 @@ def base_images() -> list[str]:
     return list(dict.fromkeys(images))
 
 
-# --- checks that need no Docker ----------------------------------------------------------
-
-
 def check_python() -> Result:
     # An older Python never gets here: importing `tools` stops it with the fix.
     return Result("Python", True, ".".join(map(str, sys.version_info[:3])))
@@ -145,9 +142,6 @@ def disk_result(path: Path, where: str) -> Result:
         "free space (`docker system df`, then `docker image prune -a --filter label=org.dockerizing-python.test`"
         " and `docker builder prune`); on Docker Desktop, raise the disk limit under Settings, Resources",
     )
-
-
-# --- checks that need Docker -------------------------------------------------------------
 
 
 def check_docker() -> Result:
@@ -270,7 +264,3 @@ def report(docker: bool = True, out=print) -> list[Result]:
     out(f"{len(failed)} problem(s): fix them, then run `python3 -m tools.workshop doctor` again."
         if failed else "Ready.")
     return results
-
-
-def main(docker: bool = True) -> int:
-    return 1 if any(result.ok is False for result in report(docker)) else 0

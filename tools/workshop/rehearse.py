@@ -1,9 +1,7 @@
 """The day before: run every exercise the way an attendee will, and time it.
 
-For each exercise: prepare a copy, check it untouched (it must fail, naming the lesson),
-put the reference solution in its place, check it again (it must pass: the cold check),
-and once more unchanged (the warm check, an attendee's re-check). The times go into
-docs/workshop-timings.json, from which WORKSHOP.md's timetable and agendas are generated.
+The untouched copy's check must fail, naming the lesson; the reference solution's must pass, first cold,
+then warm (an attendee's re-check). The times go to docs/workshop-timings.json, for WORKSHOP.md's timetable.
 """
 
 import dataclasses
@@ -76,7 +74,6 @@ def remove_images_of(step: Step, folder: Path) -> None:
 def rehearse(step: Step, say=print) -> dict:
     """Rehearse one exercise; the record says whether it behaved and how long each check took."""
     folder = REHEARSALS / step.name
-    folder.parent.mkdir(parents=True, exist_ok=True)
     logs = {phase: REHEARSALS / f"{step.name}.{phase}.log" for phase in ("untouched", "cold", "warm")}
     expected = promised_failure(step)
     record = {"rehearsed": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}

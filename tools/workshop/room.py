@@ -4,12 +4,10 @@
     python3 -m tools.workshop room URL             # on each laptop: bases install from URL
     python3 -m tools.workshop room --leave         # afterwards: the original bases back
 
-`serve` runs two containers on one network: proxpi (tools/workshop/room-cache), a caching
-proxy of the package index, and registry:2 in proxy mode, a pull-through cache of Docker
-Hub. Lessons' Dockerfiles install with pip, uv or pipenv inside the build, where a laptop's
-environment does not reach; `room` therefore rebuilds each Python base on the laptop with
-the cache's address in its environment, under the base's own tag (Poetry, which reads
-none of it, still downloads from PyPI).
+`serve` runs proxpi (room-cache/), a caching proxy of the package index, and registry:2 as a
+pull-through cache of Docker Hub. A laptop's environment does not reach inside a build, so `room`
+rebuilds each Python base with the cache's address in its environment, under the base's own tag
+(pip, uv and pipenv read it; Poetry only with the plugin the offline stand-ins carry).
 """
 
 import re
@@ -35,8 +33,7 @@ UPSTREAM_REGISTRY = "https://registry-1.docker.io"
 ORIGINAL_LABEL = "org.dockerizing-python.room-original"
 # A line of proxpi's DEBUG log for each file it fetches from the upstream index.
 UPSTREAM_DOWNLOAD = re.compile(r"Downloading '(?P<url>[^']+)'")
-# gunicorn's access log: a file the cache served (200; 206 for the part of it uv reads
-# first) or sent upstream (302).
+# gunicorn's access log: a file the cache served (200; 206 for the part of it uv reads first) or sent upstream (302).
 SERVED = re.compile(r'"GET /index/[^/ ]+/(?P<file>[^/ ?]+) HTTP/[\d.]+" (?P<status>\d{3})')
 
 
@@ -116,12 +113,9 @@ def start(
     listen: str = "", address: str | None = None, index_port: int = INDEX_PORT,
     registry_port: int = REGISTRY_PORT, name: str = NAME, upstream_registry: str = UPSTREAM_REGISTRY,
 ) -> Room:
-    """Start both caches, publishing them on `listen` (every interface by default).
-
-    Where the registry cannot start (registry 2.8 stops at once if its upstream does not
-    answer; registry:2 may be missing), the room gets the package cache alone, and
-    `registry_problem` says why.
-    """
+    """Start both caches, published on `listen` (every interface by default). Where the registry
+    cannot start (registry:2 missing; 2.8 stops at once when its upstream does not answer), the room
+    has the package cache alone and `registry_problem` says why."""
     if reason := docker_cli.unreachable_reason():
         raise docker_cli.DockerError(reason)
     # On a laptop that ran `room`, its own base would install through the cache not yet running.
@@ -174,8 +168,7 @@ def _run(name: str, part: str, listen: str, port: int, image: str, env: str) -> 
 
 def serve(**options) -> int:
     """Run the caches until Ctrl-C (or SIGTERM), then say what reached upstream."""
-    # Ctrl-C stops it, even where it was started with SIGINT ignored (a background job
-    # of a script), and so does SIGTERM.
+    # Ctrl-C and SIGTERM stop it, even where it was started with SIGINT ignored (a background job of a script).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
@@ -285,26 +278,23 @@ def room_tag(base: str) -> str:
     return f"{docker_cli.TEST_REPOSITORY}/room-base:" + base.replace(":", "-")
 
 
-def build_through(room: Room, step: Step, folders: list[Path], tag: str) -> list[dict]:
-    """Build each copy of `step` from bases that install through `room`, one after another.
-
-    The copies' FROM lines name stand-ins of the bases (`room_tag`), so that the suite's own
-    bases stay untouched, and the builds share the host's network to reach the cache on
-    127.0.0.1; on the day, `room` replaces the bases and builds reach the host's address.
-    """
-    bases = sorted({base for base in re.findall(r"^FROM (python:\S+)", (step.path / "Dockerfile").read_text(), re.M)})
+def build_through(
+    room: Room, step: Step, folders: list[Path], tag: str, dockerfile: str = "Dockerfile", target: str | None = None,
+) -> list[dict]:
+    """Build each copy of `step` from bases that install through `room`, one after another: their FROM
+    lines name wrapped copies of the bases (`room_tag`), leaving the suite's own untouched, and the builds
+    use the host's network to reach the cache on 127.0.0.1 (on the day, `room` wraps the bases in place)."""
+    bases = sorted({base for base in re.findall(r"^FROM (python:\S+)", (step.path / dockerfile).read_text(), re.M)})
     for base in bases:
         wrap(base, room.index_url, room_tag(base))
     results = []
     for folder in folders:
-        dockerfile = folder / "Dockerfile"
-        text = dockerfile.read_text()
+        text = (folder / dockerfile).read_text()
         for base in bases:
             text = re.sub(rf"^FROM {re.escape(base)}\b", f"FROM {room_tag(base)}", text, flags=re.M)
-        dockerfile.write_text(text)
+        (folder / dockerfile).write_text(text)
         before = len(room.served())
-        docker_cli.remove_image(tag)  # the copy before's, which would stay behind untagged
-        build = docker_cli.build(folder, tag, no_cache=True, network="host")
+        build = docker_cli.build(folder, tag, dockerfile, target, no_cache=True, network="host")
         window, sizes = room.served()[before:], room.cached_bytes()
         results.append({
             "seconds": round(build.seconds, 1),
@@ -330,7 +320,6 @@ def measure(step: Step, copies: int = 3, say=print) -> dict:
             copy_app(step, folder)
         without = []
         for folder in folders:
-            docker_cli.remove_image(tag)
             without.append(round(docker_cli.build(folder, tag, no_cache=True).seconds, 1))
             say(f"[room] without the cache: {without[-1]} s")
         room = start(listen="127.0.0.1", index_port=docker_cli.free_port(),

@@ -1,11 +1,8 @@
 """WORKSHOP.md's measured figures: the exercises' slots, two agendas and the room cache.
 
-A slot is the exercise's work time (its task file's host notes say how long) plus one check
-that fails (the copy not finished yet), one cold check of the finished copy and one warm
-re-check, rehearsed on a room machine (docs/workshop-timings.json). An exercise not rehearsed
-yet is estimated from the scoreboard's image builds, or guessed where it has none; the timetable
-marks both. WORKSHOP.md says the rest by hand, its numbers held to the constants below by
-`setting` notes.
+A slot is the work time the task's host notes give plus three checks (failing, cold, warm), as rehearsed
+(docs/workshop-timings.json), else estimated from the scoreboard's builds, else guessed. WORKSHOP.md says
+the rest by hand, its numbers held to the constants below by `setting` notes.
 """
 
 import itertools
@@ -58,9 +55,6 @@ def load_timings() -> dict:
     return data
 
 
-# --- the host's notes in each task file ----------------------------------------------
-
-
 def host_note_fields(step: Step) -> dict[str, str]:
     """The task's host notes by field name ("Objective", "Demo (2 minutes)", ...)."""
     if not task_path(step).is_file():
@@ -79,9 +73,6 @@ def mistakes(step: Step) -> list[tuple[str, str | None]]:
 def work_minutes(step: Step) -> int | None:
     match = re.match(r"(\d+) minutes", host_note_fields(step).get("Work time", ""))
     return int(match.group(1)) if match else None
-
-
-# --- check times -----------------------------------------------------------------------
 
 
 @dataclass
@@ -146,9 +137,6 @@ def step_one_demo(scoreboard: dict) -> int:
     built = scoreboard_entries(STEPS[0], scoreboard)
     seconds = built[0]["cold_build_s"]["median"] + built[0]["code_change_rebuild_s"]["median"] if built else 120
     return DEMO_TALK + math.ceil(seconds / 60)
-
-
-# --- agendas ---------------------------------------------------------------------------
 
 
 def link(step: Step) -> str:

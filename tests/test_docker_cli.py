@@ -1,0 +1,24 @@
+"""The suite's Docker helper leaves no image behind when it builds to a tag again."""
+
+from tools import docker_cli
+
+
+def test_a_rebuild_removes_the_image_it_untagged_and_keeps_one_still_tagged(scratch_tag, tmp_path):
+    """A changed folder (or the same one cloned elsewhere) builds a new image; the old one, untagged
+    by the build, would stay behind on every run. One with a tag left (`room` keeps a base that way)
+    stays, even when that tag is in the same repository."""
+    tag, kept, ids = scratch_tag(), scratch_tag(), []
+    (tmp_path / "Dockerfile").write_text("FROM scratch\nCOPY file /\n")
+    for content in ("one", "two", "three"):
+        (tmp_path / "file").write_text(content)
+        docker_cli.build(tmp_path, tag)
+        ids.append(docker_cli.docker("image", "inspect", "--format", "{{.Id}}", tag))
+        if content == "one":
+            docker_cli.docker("tag", tag, kept)
+
+    def present(image_id: str) -> bool:
+        return docker_cli.docker("image", "inspect", "--format", "{{.Id}}", image_id, check=False) == image_id
+
+    assert len(set(ids)) == 3, ids
+    assert present(ids[0]), f"building {tag} again removed {ids[0]}, which {kept} still names"
+    assert not present(ids[1]), f"building {tag} again left the image it replaced behind: {ids[1]}"
