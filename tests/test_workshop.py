@@ -2,7 +2,7 @@
 
 An exercise is fair when its untouched starting point fails the check, and fails it
 naming the lesson. That the reference folder, the exercise's solution, passes the same
-check is the rest of this suite: it holds each folder to the expectations that
+check is the rest of tests/: it holds each folder to the expectations that
 `python3 -m tools.workshop check` holds an attendee's copy to.
 """
 

@@ -107,8 +107,9 @@ def build(
     log = buildlog.parse(proc.stdout + proc.stderr)
     if proc.returncode != 0:
         raise BuildFailed(f"{tag} from {context}/{dockerfile}", log)
-    # The tag's image before, if this build moved the tag to another (a copy of the folder
-    # elsewhere does): removed when no tag is left on it, unless a container uses it.
+    # The tag's image before, if this build moved the tag to another (a changed folder does;
+    # here, so did a fresh clone of the same one, built from the cache): removed when no tag
+    # is left on it, unless a container uses it.
     if replaced and docker("image", "inspect", "--format", "{{len .RepoTags}}", replaced, check=False) == "0":
         docker("image", "rm", replaced, check=False)
     return Build(tag, log, seconds)

@@ -137,10 +137,9 @@ def model_answer(step: Step) -> str:
             new = after.read_text().splitlines(keepends=True)
             if name == "README.md" or (before.is_file() and old == new):
                 continue
-            # An empty new file has no lines to show, only its name.
-            parts += difflib.unified_diff(old, new, f"a/{name}" if old else "/dev/null", f"b/{name}") if new else [
-                f"--- /dev/null\n+++ b/{name}\n"
-            ]
+            header = f"a/{name}" if before.is_file() else "/dev/null"
+            # A new empty file has no lines to show, only its name.
+            parts += list(difflib.unified_diff(old, new, header, f"b/{name}")) or [f"--- {header}\n+++ b/{name}\n"]
         missing = sorted(
             name for path in start.rglob("*")
             if path.is_file() and not (answer / (name := path.relative_to(start).as_posix())).exists()

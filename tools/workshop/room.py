@@ -251,7 +251,7 @@ def leave(bases: list[str] | None = None) -> tuple[list[str], list[str]]:
             wrapped = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", base)
             docker_cli.docker("tag", original, base)
             docker_cli.docker("image", "rm", original)
-            docker_cli.docker("image", "rm", wrapped, check=False)  # untagged; kept while an image built on it remains
+            docker_cli.docker("image", "rm", wrapped, check=False)  # untagged now
             restored.append(base)
         except docker_cli.DockerError:  # its original was removed meanwhile
             lost.append(base)

@@ -222,7 +222,7 @@ def guide_section(timings: dict, scoreboard: dict) -> str:
     machines = sorted({
         f"{r['machine']['os']} {r['machine']['arch']} with {r['machine']['cpus']} CPUs, "
         f"base images: {r['machine']['base_images']}"
-        for r in timings.get("exercises", {}).values() if r.get("ok")
+        for step in exercises() if (r := rehearsed(step, timings))
     })
     lines = ["### Timetable", ""]
     if machines:
