@@ -12,13 +12,10 @@ def test_a_rebuild_removes_the_image_it_untagged_and_keeps_one_still_tagged(scra
     for content in ("one", "two", "three"):
         (tmp_path / "file").write_text(content)
         docker_cli.build(tmp_path, tag)
-        ids.append(docker_cli.docker("image", "inspect", "--format", "{{.Id}}", tag))
+        ids.append(docker_cli.image_id(tag))
         if content == "one":
             docker_cli.docker("tag", tag, kept)
 
-    def present(image_id: str) -> bool:
-        return docker_cli.docker("image", "inspect", "--format", "{{.Id}}", image_id, check=False) == image_id
-
     assert len(set(ids)) == 3, ids
-    assert present(ids[0]), f"building {tag} again removed {ids[0]}, which {kept} still names"
-    assert not present(ids[1]), f"building {tag} again left the image it replaced behind: {ids[1]}"
+    assert docker_cli.image_id(ids[0]) == ids[0], f"building {tag} again removed {ids[0]}, which {kept} still names"
+    assert not docker_cli.image_id(ids[1]), f"building {tag} again left the image it replaced behind: {ids[1]}"

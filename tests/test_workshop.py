@@ -383,14 +383,14 @@ def test_serve_fetches_each_package_once_and_each_image_on_its_first_pull_only(s
         # What an attendee runs: `room` replaces a base in place, `room --leave` puts it back.
         base = scratch_tag()
         docker_cli.docker("tag", STEP_4.base, base)
-        before = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", base)
+        before = docker_cli.image_id(base)
         assert room.use(room.checked_index_url(room_.index_url), [base]) == [base]
         environment = docker_cli.image_config(base)["Env"]
         assert f"PIP_INDEX_URL={room_.index_url}" in environment, environment
-        wrapped = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", base)
+        wrapped = docker_cli.image_id(base)
         assert room.leave([base]) == ([base], [])
-        assert docker_cli.docker("image", "inspect", "--format", "{{.Id}}", base) == before
-        left = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", wrapped, check=False)
+        assert docker_cli.image_id(base) == before
+        left = docker_cli.image_id(wrapped)
         assert not left, f"room --leave left its build of {base} behind: {left}"
     finally:
         said_at_stop = ""

@@ -97,7 +97,7 @@ def build(
     project = "build-" + re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-")[:60]
     command = ["docker", "compose", "-f", "-", "-p", project]
     command += ["--progress", "plain", "build"] + (["--no-cache"] if no_cache else [])
-    replaced = docker("image", "inspect", "--format", "{{.Id}}", tag, check=False)
+    replaced = image_id(tag)
     started = time.monotonic()
     proc = subprocess.run(
         command, input=json.dumps(compose), capture_output=True, text=True,
@@ -113,6 +113,11 @@ def build(
     if replaced and docker("image", "inspect", "--format", "{{len .RepoTags}}", replaced, check=False) == "0":
         docker("image", "rm", replaced, check=False)
     return Build(tag, log, seconds)
+
+
+def image_id(image: str) -> str:
+    """The image's ID, or "" where there is no such image."""
+    return docker("image", "inspect", "--format", "{{.Id}}", image, check=False)
 
 
 def image_size(image: str) -> int:

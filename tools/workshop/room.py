@@ -248,7 +248,7 @@ def leave(bases: list[str] | None = None) -> tuple[list[str], list[str]]:
             docker_cli.docker("image", "rm", original_tag(base), check=False)
             continue
         try:
-            wrapped = docker_cli.docker("image", "inspect", "--format", "{{.Id}}", base)
+            wrapped = docker_cli.image_id(base)
             docker_cli.docker("tag", original, base)
             docker_cli.docker("image", "rm", original)
             docker_cli.docker("image", "rm", wrapped, check=False)  # untagged now
