@@ -1,4 +1,7 @@
-"""The suite's Docker helper removes the image a rebuild untagged, unless a tag or a container still holds it."""
+"""The suite's Docker helper: a rebuild removes the image it untagged, unless a tag or a container still
+holds it; a failed build says why."""
+
+import pytest
 
 from tools import docker_cli
 
@@ -19,3 +22,15 @@ def test_a_rebuild_removes_the_image_it_untagged_and_keeps_one_still_tagged(scra
     assert len(set(ids)) == 3, ids
     assert docker_cli.image_id(ids[0]) == ids[0], f"building {tag} again removed {ids[0]}, which {kept} still names"
     assert not docker_cli.image_id(ids[1]), f"building {tag} again left the image it replaced behind: {ids[1]}"
+
+
+def test_a_failed_build_shows_the_reason_printed_above_a_long_traceback(scratch_tag, tmp_path):
+    """pipenv prints why it refuses a lock, then a traceback longer than the log's tail. (The reason is
+    spelt so that the instruction's text, which BuildKit repeats at the end, does not contain it.)"""
+    (tmp_path / "Dockerfile").write_text(
+        'FROM python:3.11-slim\nRUN echo "the $(echo reason)"; for i in $(seq 30); do echo "line $i"; done; exit 3\n'
+    )
+    with pytest.raises(docker_cli.BuildFailed) as failed:
+        docker_cli.build(tmp_path, scratch_tag())
+    message = str(failed.value)
+    assert "the reason" in message and "line 30" in message and "exit code: 3" in message, message

@@ -84,7 +84,7 @@ def test_changing_only_from_builds_an_image_without_the_packages(step, tmp_path,
     assert new != old, f"{before.name}'s Dockerfile has no `FROM {before.base}` line to move"
     dockerfile.write_text(new)
     tag = scratch_tag()
-    docker_cli.build(copy, tag)  # raises, with the build log's tail, if the move fails loudly instead
+    docker_cli.build(copy, tag)  # raises, with the failed instruction's output, if the move fails loudly instead
     problem = not_installed(tag, before.hashed_requirements)
     assert problem and "markers" in problem, (
         f"{before.name} with only `FROM {step.base}`: expected an image without the pinned packages, "

@@ -7,6 +7,7 @@ _VERTEX = re.compile(r"^#(\d+) \[([^\]]*)\] (.+)$")
 _CACHED = re.compile(r"^#(\d+) CACHED$")
 _DONE = re.compile(r"^#(\d+) DONE (\d+(?:\.\d+)?)s$")
 _OUTPUT = re.compile(r"^#(\d+) \d+\.\d+ (.*)$")
+_ERROR = re.compile(r"^#(\d+) ERROR: (.*)$")
 _CONTEXT = re.compile(r"transferring context: ([\d.]+)([kMG]?B)")
 _UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
 # What pip and uv print while installing (plain progress, no terminal).
@@ -24,6 +25,7 @@ class Instruction:
     cached: bool = False
     output: list[str] = field(default_factory=list)
     seconds: float | None = None  # as BuildKit timed it; None when cached
+    error: str | None = None  # why it failed, as BuildKit said
 
     def downloads(self) -> int | None:
         """Packages this instruction downloaded, as pip or uv reported them; None if neither ran: pip's
@@ -48,6 +50,15 @@ class BuildLog:
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.text.splitlines()[-lines:])
 
+    def failure(self, lines: int = 40) -> str:
+        """The instruction that failed, the end of its output and BuildKit's error; the log's tail when no
+        instruction failed. (The log's own end repeats the summary, so a reason printed above a long
+        traceback would not be in its tail.)"""
+        failed = next((i for i in self.instructions if i.error), None)
+        if failed is None:
+            return self.tail(lines)
+        return "\n".join([f"{failed.text}:", *failed.output[-lines:], f"ERROR: {failed.error}"])
+
 
 def parse(text: str) -> BuildLog:
     by_id: dict[str, Instruction] = {}
@@ -64,6 +75,8 @@ def parse(text: str) -> BuildLog:
             by_id[match.group(1)].seconds = float(match.group(2))
         elif (match := _OUTPUT.match(line)) and match.group(1) in by_id:
             by_id[match.group(1)].output.append(match.group(2))
+        elif (match := _ERROR.match(line)) and match.group(1) in by_id:
+            by_id[match.group(1)].error = match.group(2)
         if match := _CONTEXT.search(line):
             context_bytes = max(context_bytes, int(float(match.group(1)) * _UNITS[match.group(2)]))
     return BuildLog(text, list(by_id.values()), context_bytes)

@@ -38,7 +38,7 @@ class DockerError(RuntimeError):
 
 class BuildFailed(DockerError):
     def __init__(self, what: str, log: buildlog.BuildLog):
-        super().__init__(f"building {what} failed; the build log ends with:\n{log.tail()}")
+        super().__init__(f"building {what} failed:\n{log.failure()}")
         self.log = log
 
 

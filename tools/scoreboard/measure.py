@@ -120,7 +120,7 @@ def measure(image: Image, repeat: int, timeout: float, say: Callable[[str], None
         if session.warnings:
             entry["warnings"] = session.warnings
     except docker_cli.BuildFailed as error:
-        failed(entry, session, redact(error.log.tail(), session.scratch.root, REPO))
+        failed(entry, session, redact(error.log.failure(), session.scratch.root, REPO))
     except (OutOfTime, subprocess.TimeoutExpired):
         failed(entry, session, f"took longer than --timeout {duration(timeout, digits=0)}")
     except (docker_cli.DockerError, running.LoadTestFailed, OSError) as error:
