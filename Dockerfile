@@ -26,12 +26,13 @@ COPY uv-requirements.txt requirements.txt ./
 # mount keeps uv's downloads on the build machine, outside every layer, and uv
 # reuses them, even where the index's answers carry no caching headers. uv
 # itself is pinned with its hashes in uv-requirements.txt: pip keeps its wheel
-# in the same cache, checks it, and installs it into a tmpfs mount, so that uv
-# runs here and never reaches a layer, with no second stage to hold it.
+# in the same cache (none in its own: --no-cache-dir), checks it, and installs
+# it into a tmpfs mount, so that uv runs here and never reaches a layer, with no
+# second stage to hold it.
 # https://docs.docker.com/reference/dockerfile/#run---mount
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=tmpfs,target=/opt/uv \
-    pip download --no-deps --require-hashes --dest /root/.cache/uv/installer -r uv-requirements.txt \
+    pip download --no-cache-dir --no-deps --require-hashes --dest /root/.cache/uv/installer -r uv-requirements.txt \
     && pip install --no-cache-dir --no-index --find-links /root/.cache/uv/installer --require-hashes \
         --target /opt/uv -r uv-requirements.txt \
     && /opt/uv/bin/uv pip install --system --require-hashes -r requirements.txt

@@ -18,7 +18,7 @@ WORKDIR /app
 COPY uv-requirements.txt requirements.txt ./
 RUN --mount=type=cache,target=/root/.cache/uv \
     --mount=type=tmpfs,target=/opt/uv \
-    pip download --no-deps --require-hashes --dest /root/.cache/uv/installer -r uv-requirements.txt \
+    pip download --no-cache-dir --no-deps --require-hashes --dest /root/.cache/uv/installer -r uv-requirements.txt \
     && pip install --no-cache-dir --no-index --find-links /root/.cache/uv/installer --require-hashes \
         --target /opt/uv -r uv-requirements.txt \
     && /opt/uv/bin/uv pip install --system --require-hashes -r requirements.txt

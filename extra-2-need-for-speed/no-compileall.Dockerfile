@@ -18,8 +18,8 @@ RUN poetry export --only main,prod,build --format requirements.txt --output requ
 
 # Another throwaway stage holds the installer, uv, pinned and hash-checked. uv
 # reuses its cache even where the index's answers carry no caching headers; pip
-# keeps a download only when the answer says it may. Only uv's binary is lent
-# to the final stage, never copied.
+# keeps a download only when the answer carries them (an expiry or an ETag).
+# Only uv's binary is lent to the final stage, never copied.
 FROM python:3.11-slim AS uv
 WORKDIR /uv
 COPY uv-requirements.txt ./

@@ -1,7 +1,7 @@
 # The same lesson with pip instead of uv, kept to compare the two (the
 # scoreboard's rows for this folder). pip's cache mount helps only where the
-# index lets pip keep what it downloads: PyPI does; a proxy that strips the
-# caching headers leaves the cache empty, and every build downloads it all.
+# index's answers carry caching headers (an expiry or an ETag), as PyPI's do; a
+# proxy that strips them leaves the cache empty, and every build downloads it all.
 FROM python:3.11-slim AS export
 
 WORKDIR /app

@@ -16,7 +16,7 @@ workers = int(os.environ.get("WORKERS", "2"))
 # that retires answers every request in progress, then closes its connections.
 worker_class = "asgi"
 # No access log: a line per request, through Docker's log driver, is work for
-# every request, and the proxy or ingress in front logs requests anyway.
+# every request; a proxy or ingress in front, where there is one, can log them.
 # GUNICORN_CMD_ARGS=--access-logfile=- turns it on, as the dev loop
 # (compose.dev.yml) does.
 

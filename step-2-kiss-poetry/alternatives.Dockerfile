@@ -4,7 +4,7 @@
 #
 # Every target installs the main and prod groups of pyproject.toml at the same
 # versions as poetry.lock; only the tool differs. The files the other tools
-# read live in alternatives/ and were made from this folder:
+# read live in alternatives/, made this way:
 #   alternatives/requirements.txt (pip, venv, uv): exported from poetry.lock with
 #     poetry export --only main,prod --format requirements.txt --output alternatives/requirements.txt
 #   alternatives/uv-requirements.txt (uv itself): uv pinned with every file's hash,
@@ -20,9 +20,10 @@ COPY . .
 CMD ["gunicorn", "dockerizing_python.main:app"]
 
 # pip alone: nothing to install first; the exported file pins every package.
-# pip and uv keep no download cache here (--no-cache-dir, --no-cache), and
-# pipenv leaves none; Poetry, even with --no-cache, leaves its downloads in
-# /root/.cache/pypoetry/artifacts.
+# pip and uv keep no download cache here (--no-cache-dir, --no-cache). pipenv
+# runs pip with a cache of its own, /root/.cache/pipenv, which keeps the
+# downloads wherever the index allows caching, as PyPI does. Poetry, even with
+# --no-cache, leaves its downloads in /root/.cache/pypoetry/artifacts.
 FROM base AS pip
 RUN pip install --no-cache-dir -r alternatives/requirements.txt
 

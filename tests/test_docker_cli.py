@@ -25,8 +25,10 @@ def test_a_rebuild_removes_the_image_it_untagged_and_keeps_one_still_tagged(scra
 
 
 def test_a_failed_build_shows_the_reason_printed_above_a_long_traceback(scratch_tag, tmp_path):
-    """pipenv prints why it refuses a lock, then a traceback longer than the log's tail. (The reason is
-    spelt so that the instruction's text, which BuildKit repeats at the end, does not contain it.)"""
+    """The message holds the failed instruction's last 40 lines of output, not the log's: here the reason
+    sits 31 lines up, where BuildKit's summary at the end of the log would push it out of the log's last
+    40, as pipenv's traceback did to its reason for refusing a lock. (The reason is spelt so that the
+    instruction's text, which that summary repeats, does not contain it.)"""
     (tmp_path / "Dockerfile").write_text(
         'FROM python:3.11-slim\nRUN echo "the $(echo reason)"; for i in $(seq 30); do echo "line $i"; done; exit 3\n'
     )

@@ -74,7 +74,7 @@ def test_bounded_load_without_errors(step, server):
         f"{len(errors)} of {LOAD_REQUESTS} requests failed "
         f"(concurrency {LOAD_CONCURRENCY}, {time.monotonic() - started:.1f} s): {errors[:5]}"
     )
-    # A log line per request is work for every request: the proxy in front logs them.
+    # A log line per request is work for every request (a proxy in front, if any, can log them).
     logged = server.logs(lines="all").count('"GET / HTTP/1.1" 200')
     assert not logged, f"{step.name}: the server logged {logged} requests one line each (an access log)"
 

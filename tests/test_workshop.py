@@ -20,7 +20,7 @@ import pytest
 from lessons import exercise_tests, lesson_facts
 from tools import docker_cli, proofs, workshop
 from tools.scoreboard import data as scoreboard_data
-from tools.series import SRC_APP, STEP_2, STEP_4, STEPS, WORKSHOP_CORE, Step, starting_point
+from tools.series import FINAL, SRC_APP, STEP_2, STEP_4, STEPS, WORKSHOP_CORE, Step, starting_point
 from tools.workshop import doctor, rehearse, room, timetable
 
 TESTS = Path(__file__).parent
@@ -407,6 +407,25 @@ def test_serve_fetches_each_package_once_and_each_image_on_its_first_pull_only(s
     assert docker_cli.docker("ps", "--all", "--quiet", "--filter", f"name={name}-") == "", "serve left containers"
     left = set(docker_cli.docker("volume", "ls", "--quiet").split()) - volumes_before
     assert not left, f"serve left volumes: {left}"
+
+
+def test_the_final_result_built_through_the_room_cache_keeps_no_download(scratch_tag, tmp_path):
+    """The cache answers with an ETag, as PyPI does, and so lets pip keep what it downloads (the suite's
+    own index does not: there an image without pip's cache proves nothing). The final must keep no file
+    under /root/.cache in the image, where pip's cache would hold the wheel of uv it downloads."""
+    name = f"dockerizing-python-test-room-{uuid.uuid4().hex[:8]}"
+    room_ = room.start(listen="127.0.0.1", name=name, index_port=docker_cli.free_port(),
+                       registry_port=docker_cli.free_port())
+    try:
+        workshop.copy_app(FINAL, tmp_path / "final")
+        tag = scratch_tag()
+        room.build_through(room_, FINAL, [tmp_path / "final"], tag)
+        assert room_.served(), "the final result built without the cache"
+        kept = docker_cli.docker("run", "--rm", "--user", "0", "--entrypoint", "find", tag, "/root",
+                                 "-path", "/root/.cache/*", "-type", "f")
+        assert not kept, f"the final result keeps downloads in its image:\n{kept}"
+    finally:
+        room_.stop()
 
 
 def test_the_guide_links_the_prework_first_and_names_the_room_cache_as_it_runs():

@@ -13,7 +13,7 @@ _UNITS = {"B": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9}
 # What pip and uv print while installing (plain progress, no terminal).
 _PIP_DOWNLOAD = re.compile(r"^\s*Downloading (?!.*\.metadata\b)\S")
 _PIP_RAN = re.compile(r"^\s*(Collecting|Requirement already satisfied|Successfully installed) ")
-_UV_RAN = re.compile(r"^(Resolved|Audited|Installed) \d+ packages?\b")
+_UV_RAN = re.compile(r"^(Resolved|Audited|Checked|Installed) \d+ packages?\b")
 _UV_PREPARED = re.compile(r"^Prepared (\d+) packages?\b")
 
 
@@ -51,9 +51,9 @@ class BuildLog:
         return "\n".join(self.text.splitlines()[-lines:])
 
     def failure(self, lines: int = 40) -> str:
-        """The instruction that failed, the end of its output and BuildKit's error; the log's tail when no
-        instruction failed. (The log's own end repeats the summary, so a reason printed above a long
-        traceback would not be in its tail.)"""
+        """The instruction that failed, its last `lines` lines of output and BuildKit's error; the log's
+        tail when no instruction failed. (The log ends with BuildKit's summary, which takes up a tail's
+        lines: a reason printed above a traceback could fall out of it.)"""
         failed = next((i for i in self.instructions if i.error), None)
         if failed is None:
             return self.tail(lines)

@@ -264,9 +264,10 @@ EXTRA_3 = lesson(
 FINAL = lesson(
     EXTRA_3, ".",
     summary="everything above in one simple Dockerfile, at the repository root",
-    # The series' folders, tests and tools stay out of the image.
+    # The series' folders, tests and tools stay out of the image, and so does pip's cache (the
+    # two pip commands that install uv run with --no-cache-dir).
     absent_paths=(
-        "pyvenv.cfg", "/app/tests", "/app/tools", "/app/README.md", "/app/poetry.lock",
+        "pyvenv.cfg", "/app/tests", "/app/tools", "/app/README.md", "/app/poetry.lock", "/root/.cache/pip",
         "step-1-kiss-requirements", "extra-3-moving-complexity",
     ),
     # poetry-core, the build backend, is installed; Poetry itself is not, nor
@@ -284,8 +285,8 @@ FINAL = lesson(
         for server in ("plain-uvicorn", "uvicorn-worker", "asgi-h1c")
     ),
 )
-# A lesson folder built on the final result keeps its own files out of the image too.
-ON_FINAL_ABSENT = ("pyvenv.cfg", "/app/tests", "/app/README.md")
+# A lesson folder built on the final result keeps its own files, and pip's cache, out of the image too.
+ON_FINAL_ABSENT = ("pyvenv.cfg", "/app/tests", "/app/README.md", "/root/.cache/pip")
 # Extra 4 ships the final result as it is, and proves what shipping needs.
 EXTRA_4 = lesson(
     FINAL, "extra-4-shipping-it",
