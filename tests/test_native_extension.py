@@ -41,5 +41,5 @@ def test_bare_slim_cannot_compile_it(step, tmp_path, scratch_tag):
     with pytest.raises(docker_cli.BuildFailed) as failed:
         docker_cli.build(tmp_path, tag)
     assert message in failed.value.log.text, (
-        f"the bare slim build failed, but its log does not name {message}:\n{failed.value.log.tail()}"
+        f"the bare slim build failed, but its log does not name {message}:\n{failed.value.log.failure()}"
     )

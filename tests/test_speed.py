@@ -64,7 +64,7 @@ def test_a_file_that_does_not_compile_fails_the_build(step, images, step_copy, s
     with pytest.raises(docker_cli.BuildFailed) as failed:
         docker_cli.build(step_copy, scratch_tag())
     assert "SyntaxError" in failed.value.log.text, (
-        f"{step.name}: the build failed, but not on the syntax error:\n{failed.value.log.tail()}"
+        f"{step.name}: the build failed, but not on the syntax error:\n{failed.value.log.failure()}"
     )
 
 
